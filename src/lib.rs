@@ -22,6 +22,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod experiment;
+pub mod export;
 pub mod metrics;
 pub mod mlp;
 pub mod optim;

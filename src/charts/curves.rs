@@ -1,0 +1,198 @@
+//! Curves over training steps: misalignment in the data basis against a random basis (the
+//! paper's picture: alignment is the gap that opens), the alignment share against its chance
+//! level, and the training loss and accuracy.
+
+use super::{DrawResult, Theme};
+use crate::experiment::{Experiment, Record};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Three charts in a row when the area is wide, stacked when it is tall.
+pub fn draw_all<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experiment: &Experiment, theme: &Theme) -> DrawResult<DB> {
+    area.fill(&theme.background)?;
+    let (w, h) = area.dim_in_pixel();
+    let parts = if w as f64 > 1.8 * h as f64 { area.split_evenly((1, 3)) } else { area.split_evenly((3, 1)) };
+    draw_misalignment(&parts[0], experiment, theme)?;
+    draw_alignment(&parts[1], experiment, theme)?;
+    draw_training(&parts[2], experiment, theme)
+}
+
+fn step_range(history: &[Record]) -> std::ops::Range<f64> {
+    0.0..history.last().map(|r| r.step as f64).unwrap_or(0.0).max(1.0)
+}
+
+fn step_label(v: &f64) -> String {
+    if *v >= 10_000.0 {
+        format!("{:.0}k", v / 1000.0)
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+fn builder<'a, 'b, DB: DrawingBackend>(area: &'a DrawingArea<DB, Shift>, title: &'b str, theme: &Theme) -> ChartBuilder<'a, 'b, DB> {
+    let mut b = ChartBuilder::on(area);
+    b.margin(theme.px(8.0))
+        .margin_right(theme.px(16.0))
+        .caption(title, theme.font(15.0))
+        .x_label_area_size(theme.px(40.0))
+        .y_label_area_size(theme.px(52.0));
+    b
+}
+
+fn legend_style<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    position: SeriesLabelPosition,
+    theme: &Theme,
+) -> DrawResult<DB> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(theme.font(12.0))
+        .background_style(theme.background.mix(0.85))
+        .border_style(theme.grid)
+        .margin(theme.px(6.0))
+        .legend_area_size(theme.px(22.0))
+        .draw()
+}
+
+/// M(data eigenbasis) and M(random basis), log scale.
+pub fn draw_misalignment<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experiment: &Experiment, theme: &Theme) -> DrawResult<DB> {
+    area.fill(&theme.background)?;
+    let history = experiment.history();
+    let floor = 1e-6;
+    let values = history.iter().flat_map(|r| [r.misalignment, r.misalignment_random]).filter(|v| v.is_finite());
+    let (lo, hi) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v.max(floor)), hi.max(v)));
+    let (lo, hi) = if lo.is_finite() && hi > 0.0 { (lo / 2.0, (hi * 2.0).max(lo * 10.0)) } else { (floor, 1.0) };
+    let mut chart = builder(area, "Misalignment (lower = aligned)", theme)
+        .build_cartesian_2d(step_range(history), (lo..hi).log_scale())?;
+    chart
+        .configure_mesh()
+        .x_desc("training step")
+        .y_desc("M, summed over basis")
+        .axis_desc_style(theme.font(13.0))
+        .label_style(theme.muted_font(12.0))
+        .x_labels(4)
+        .y_labels(4)
+        .max_light_lines(0)
+        .bold_line_style(theme.grid.stroke_width(theme.px(1.0)))
+        .axis_style(theme.muted.stroke_width(theme.px(1.0)))
+        .x_label_formatter(&step_label)
+        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .draw()?;
+    let width = theme.px(2.5);
+    let random = theme.muted;
+    chart
+        .draw_series(DashedLineSeries::new(
+            history.iter().map(|r| (r.step as f64, r.misalignment_random.max(floor))),
+            theme.px(7.0),
+            theme.px(4.0),
+            random.stroke_width(width),
+        ))?
+        .label("random basis")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], random.stroke_width(3)));
+    let data = theme.data;
+    chart
+        .draw_series(LineSeries::new(history.iter().map(|r| (r.step as f64, r.misalignment.max(floor))), data.stroke_width(width)))?
+        .label("data eigenbasis")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], data.stroke_width(3)));
+    legend_style(&mut chart, SeriesLabelPosition::LowerRight, theme)
+}
+
+/// The alignment share A with its chance level 2/(d+2).
+pub fn draw_alignment<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experiment: &Experiment, theme: &Theme) -> DrawResult<DB> {
+    area.fill(&theme.background)?;
+    let history = experiment.history();
+    let chance = 2.0 / (experiment.config().dim as f64 + 2.0);
+    let title = if experiment.distribution().is_isotropic() { "Alignment share (trivially 1: isotropic data)" } else { "Alignment share A" };
+    let mut chart = builder(area, title, theme).build_cartesian_2d(step_range(history), 0.0..1.05)?;
+    chart
+        .configure_mesh()
+        .x_desc("training step")
+        .y_desc("A (1 = aligned)")
+        .axis_desc_style(theme.font(13.0))
+        .label_style(theme.muted_font(12.0))
+        .x_labels(4)
+        .y_labels(6)
+        .max_light_lines(0)
+        .bold_line_style(theme.grid.stroke_width(theme.px(1.0)))
+        .axis_style(theme.muted.stroke_width(theme.px(1.0)))
+        .x_label_formatter(&step_label)
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .draw()?;
+    let range = step_range(history);
+    let muted = theme.muted;
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(range.start, chance), (range.end, chance)],
+            theme.px(7.0),
+            theme.px(4.0),
+            muted.stroke_width(theme.px(1.5)),
+        ))?
+        .label("chance 2/(d+2)")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], muted.stroke_width(2)));
+    let weights = theme.weights;
+    chart
+        .draw_series(LineSeries::new(history.iter().map(|r| (r.step as f64, r.alignment)), weights.stroke_width(theme.px(2.5))))?
+        .label("share of Σw's anisotropy aligned")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], weights.stroke_width(3)));
+    legend_style(&mut chart, SeriesLabelPosition::LowerRight, theme)
+}
+
+/// Mean minibatch loss (left axis) and accuracy (right axis).
+pub fn draw_training<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experiment: &Experiment, theme: &Theme) -> DrawResult<DB> {
+    area.fill(&theme.background)?;
+    let history = experiment.history();
+    let max_loss = history.iter().map(|r| r.loss).filter(|v| v.is_finite()).fold(0.0f64, f64::max);
+    let max_loss = if max_loss > 0.0 { max_loss * 1.1 } else { 1.0 };
+    let mut chart = builder(area, "Training loss and accuracy", theme)
+        .right_y_label_area_size(theme.px(44.0))
+        .build_cartesian_2d(step_range(history), 0.0..max_loss)?
+        .set_secondary_coord(step_range(history), 0.0..1.05);
+    chart
+        .configure_mesh()
+        .x_desc("training step")
+        .y_desc("cross-entropy (nats)")
+        .axis_desc_style(theme.font(13.0))
+        .label_style(theme.muted_font(12.0))
+        .x_labels(4)
+        .y_labels(4)
+        .max_light_lines(0)
+        .bold_line_style(theme.grid.stroke_width(theme.px(1.0)))
+        .axis_style(theme.muted.stroke_width(theme.px(1.0)))
+        .x_label_formatter(&step_label)
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .draw()?;
+    chart
+        .configure_secondary_axes()
+        .y_desc("accuracy")
+        .axis_desc_style(theme.font(13.0))
+        .label_style(theme.muted_font(12.0))
+        .y_labels(4)
+        .axis_style(theme.muted.stroke_width(theme.px(1.0)))
+        .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+        .draw()?;
+    let ink = theme.ink;
+    chart
+        .draw_series(LineSeries::new(history.iter().map(|r| (r.step as f64, r.loss)), ink.stroke_width(theme.px(2.0))))?
+        .label("loss")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ink.stroke_width(3)));
+    let muted = theme.muted;
+    chart
+        .draw_secondary_series(DashedLineSeries::new(
+            history.iter().map(|r| (r.step as f64, r.accuracy)),
+            theme.px(6.0),
+            theme.px(3.0),
+            muted.stroke_width(theme.px(2.0)),
+        ))?
+        .label("accuracy")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], muted.stroke_width(3)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .label_font(theme.font(12.0))
+        .background_style(theme.background.mix(0.85))
+        .border_style(theme.grid)
+        .margin(theme.px(6.0))
+        .legend_area_size(theme.px(22.0))
+        .draw()
+}

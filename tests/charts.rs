@@ -1,0 +1,71 @@
+//! Every chart renders natively to SVG for several scenarios, with no NaN in the output and
+//! the labels a reader needs. The SVGs are kept under target/charts/ to be looked at.
+
+use covalign::charts::{self, Theme, CHARTS};
+use covalign::{Config, Experiment};
+use plotters::prelude::*;
+
+fn render(experiment: &Experiment, chart: &str, theme: &str) -> String {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (720, 480)).into_drawing_area();
+        charts::draw(chart, &area, experiment, &experiment.alignment(), &Theme::named(theme, 1.0)).unwrap();
+    }
+    svg
+}
+
+fn scenario(query: &str, steps: u32) -> Experiment {
+    let mut e = Experiment::new(Config::from_query(query).unwrap()).unwrap();
+    e.step(steps);
+    e
+}
+
+#[test]
+fn every_chart_renders_to_svg_without_nan_in_every_theme() {
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("charts");
+    std::fs::create_dir_all(&out).unwrap();
+    let scenarios = [("default", "", 300), ("d16", "dim=16&spectrum=power:1&hidden=256", 200), ("iso", "spectrum=iso", 50)];
+    for (name, query, steps) in scenarios {
+        let e = scenario(query, steps);
+        for chart in CHARTS {
+            for theme in ["light", "dark", "contrast"] {
+                let svg = render(&e, chart, theme);
+                assert!(svg.len() > 1000, "{name}/{chart}/{theme}: suspiciously small SVG");
+                assert!(!svg.contains("NaN"), "{name}/{chart}/{theme}: NaN in the SVG");
+                std::fs::write(out.join(format!("{name}-{chart}-{theme}.svg")), &svg).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn panels_label_their_axes_and_say_what_they_project_onto() {
+    let flat = scenario("", 10);
+    let svg = render(&flat, "data", "light");
+    assert!(svg.contains("x₁") && svg.contains("x₂"), "2-D data panel names its axes");
+    let deep = scenario("dim=8&proj=2,3", 10);
+    let svg = render(&deep, "weights", "light");
+    assert!(svg.contains("data direction 2") && svg.contains("data direction 3"), "projection is said");
+    let svg = render(&deep, "curves", "light");
+    assert!(svg.contains("training step"), "curves have a step axis");
+}
+
+#[test]
+fn unknown_chart_is_a_clear_error() {
+    let e = scenario("", 0);
+    let mut svg = String::new();
+    let area = SVGBackend::with_string(&mut svg, (100, 100)).into_drawing_area();
+    let err = charts::draw("pie", &area, &e, &e.alignment(), &Theme::named("light", 1.0)).unwrap_err();
+    assert!(err.contains("unknown chart 'pie'"), "{err}");
+}
+
+#[test]
+fn descriptions_speak_of_the_current_state() {
+    let e = scenario("", 100);
+    let a = e.alignment();
+    for chart in CHARTS {
+        let text = charts::describe(chart, &e, &a);
+        assert!(text.len() > 20, "{chart}: '{text}'");
+    }
+    assert!(charts::describe("weights", &e, &a).contains("step 100"));
+}
