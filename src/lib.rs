@@ -28,6 +28,7 @@ pub mod mlp;
 pub mod optim;
 pub mod rng;
 pub mod spectrum;
+pub mod story;
 pub mod transfer;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -101,12 +101,14 @@ pub fn alignment_share(weight_cov: &DMatrix<f64>, data: &Eigen) -> f64 {
     let d = weight_cov.nrows();
     let centred = weight_cov - DMatrix::identity(d, d) * (weight_cov.trace() / d as f64);
     let total = centred.norm_squared();
-    if total <= 1e-300 {
+    let groups = eigenspaces(&data.values);
+    // Isotropic data (one eigenspace) or isotropic weights: aligned by definition, exactly.
+    if total <= 1e-300 || groups.len() == 1 {
         return 1.0;
     }
     // In the data eigenbasis, Pₖ S Pₖ is the diagonal block of group k.
     let rotated = data.vectors.transpose() * &centred * &data.vectors;
-    let inside: f64 = eigenspaces(&data.values)
+    let inside: f64 = groups
         .into_iter()
         .map(|g| rotated.view((g.start, g.start), (g.len(), g.len())).norm_squared())
         .sum();
