@@ -28,6 +28,12 @@ pub fn keys_json() -> String {
     serde_json::Value::Array(keys).to_string()
 }
 
+/// The guided story: `[{id, title, query, text, steps}]`.
+#[wasm_bindgen]
+pub fn story_json() -> String {
+    crate::story::story_json()
+}
+
 fn effect_name(effect: config::Effect) -> &'static str {
     match effect {
         config::Effect::Live => "live",
