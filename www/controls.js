@@ -23,7 +23,7 @@ export const CONTROL_KINDS = {
   momentum: { group: 'Training', label: 'momentum', kind: 'number', min: 0, max: 0.999, step: 0.05 },
   weight_decay: { group: 'Training', label: 'weight decay', kind: 'number', min: 0, max: 1, step: 'any' },
   batch: { group: 'Training', label: 'batch size', kind: 'number', min: 1, max: 4096, step: 1 },
-  proj: { group: 'View', label: 'projection (d > 2): directions', kind: 'text', pattern: '\\d+,\\d+' },
+  proj: { group: 'View', label: 'projection (d > 2): directions', kind: 'text', pattern: '\\d+,\\d+', when: (get) => Number(get('dim')) > 2 },
   task: { kind: 'transfer' },
   transfer: { kind: 'transfer' },
   upstream_steps: { kind: 'transfer' },
@@ -79,8 +79,9 @@ export function buildToolbar(full, actions) {
       title: 'new random seed: fresh data, labels and initial weights',
       onclick: () => actions.set('seed', String(Math.floor(Math.random() * 4294967296))),
     }, 'New seed');
-    bar.append(h('label', { class: 'group', title: 'random seed: the same seed and settings reproduce a run exactly' },
-      h('span', {}, 'Seed'), seed), dice);
+    bar.append(h('div', { class: 'group' },
+      h('label', { class: 'group', title: 'random seed: the same seed and settings reproduce a run exactly' }, h('span', {}, 'Seed'), seed),
+      dice));
   }
   return {
     element: bar,
@@ -115,9 +116,9 @@ export function buildSettings(keys, set) {
     const spec = CONTROL_KINDS[name] ?? { group: 'Other', kind: 'text' };
     if (spec.kind === 'transfer' || spec.group === 'toolbar') continue;
     if (!groups.has(spec.group)) {
-      const fieldset = h('fieldset', {}, h('legend', {}, spec.group));
-      groups.set(spec.group, fieldset);
-      form.append(fieldset);
+      const fields = h('div', { class: 'fields' });
+      form.append(h('fieldset', {}, h('legend', {}, spec.group), fields));
+      groups.set(spec.group, fields);
     }
     const id = `field-${name}`;
     const error = h('p', { class: 'field-error', id: `${id}-error`, 'aria-live': 'polite' });
@@ -126,14 +127,19 @@ export function buildSettings(keys, set) {
     const label = h('label', { for: id, title: help }, spec.label ?? name, ' ', h('code', {}, name));
     field.input?.setAttribute('aria-describedby', `${id}-help ${id}-error`);
     fields.set(name, { ...field, error });
-    groups.get(spec.group).append(h('div', { class: `field field-${spec.kind}` },
+    const wide = spec.kind === 'spectrum' || spec.kind === 'basis' || spec.kind === 'text';
+    groups.get(spec.group).append(h('div', { class: `field${wide ? ' wide' : ''}` },
       label, field.element, h('p', { class: 'help', id: `${id}-help` }, help), error));
   }
   return {
     element: form,
     /** Show the engine's current values (skipping the control being edited). */
     sync(get, variances) {
-      for (const [name, field] of fields) field.sync(get(name), get, variances);
+      for (const [name, field] of fields) {
+        field.sync(get(name), get, variances);
+        const when = CONTROL_KINDS[name]?.when;
+        if (when && field.input) field.input.disabled = !when(get);
+      }
     },
     /** Mark a key's control invalid with a message (e.g. from the URL notices). */
     flag(key, message) {

@@ -10,8 +10,10 @@ export const CSS = `
   line-height: 1.45;
   text-align: start;
   --panel-height: auto;
+  margin: 1em 0;
 }
-:host([hidden]) { display: none; }
+/* No :host([hidden]) rule on purpose: hidden="256" is the hidden-layer width here, and this
+   display: block (author origin) overrides the browser's [hidden] { display: none }. */
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
 
@@ -49,6 +51,7 @@ input[type="number"], input[type="text"], select {
   padding: 0.25em 0.45em; min-height: 2.2em; width: 100%; min-width: 0;
 }
 input[type="range"] { accent-color: var(--primary); min-width: 0; }
+input:disabled, select:disabled, button:disabled { opacity: 0.55; cursor: not-allowed; }
 input[aria-invalid="true"] { border-color: var(--error-line); box-shadow: 0 0 0 1px var(--error-line); }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.85em; color: var(--muted); }
@@ -98,9 +101,15 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; 
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 50%; margin-right: 0.35em; vertical-align: -0.05em; }
 .swatch.data { background: var(--data); }
 .swatch.weights { background: var(--weights); }
-canvas { display: block; width: 100%; aspect-ratio: 1; height: var(--panel-height); }
+/* margin-top: auto keeps canvases of one row aligned when their captions wrap differently. */
+canvas { display: block; width: 100%; aspect-ratio: 1; height: var(--panel-height); margin-top: auto; }
 .panel.wide canvas { aspect-ratio: 2.4; }
-@container (max-width: 600px) { .panel.wide canvas { aspect-ratio: 1.5; } }
+/* Narrow: the engine stacks the three curve charts, so the canvas must be tall. */
+@container (max-width: 600px) {
+  .panel.wide canvas { aspect-ratio: 0.6; }
+  .root { padding: 0.5em 0.25em; }
+  .panel { padding: 0.35em 0.3em 0.3em; }
+}
 
 /* Settings */
 .settings { display: flex; flex-direction: column; gap: 0.75em; min-width: 0; }
@@ -109,9 +118,13 @@ canvas { display: block; width: 100%; aspect-ratio: 1; height: var(--panel-heigh
 }
 fieldset { border: 1px solid var(--line); border-radius: 8px; padding: 0.5em 0.75em 0.75em; margin: 0; min-width: 0; background: var(--surface); }
 legend { font-weight: 600; padding: 0 0.3em; }
-.field { margin-top: 0.55em; }
-.field label { display: block; font-size: 0.95em; }
-.field .help { margin: 0.15em 0 0; font-size: 0.8em; color: var(--muted); }
+.fields { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.55em 0.75em; align-items: end; }
+.field { min-width: 0; display: flex; flex-direction: column; justify-content: flex-end; }
+.field.wide { grid-column: 1 / -1; }
+.field label { display: block; font-size: 0.9em; line-height: 1.25; margin-bottom: 0.2em; }
+/* The help sentence is the control's description for screen readers and its tooltip; shown
+   in full it would make the form twice as long. */
+.field .help { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .field-error { margin: 0.15em 0 0; font-size: 0.85em; color: var(--error-line); }
 .field-error:empty { display: none; }
 .angle-row { display: flex; align-items: center; gap: 0.5em; margin-top: 0.4em; }
@@ -123,7 +136,7 @@ legend { font-weight: 600; padding: 0 0.3em; }
   border-radius: 6px; cursor: ns-resize; touch-action: none;
 }
 .spectrum-editor .bar { fill: var(--data); opacity: 0.75; }
-.spectrum-editor .bar.selected { opacity: 1; }
+.spectrum-editor:focus .bar.selected { opacity: 1; }
 .spectrum-editor .unit { stroke: var(--muted); stroke-width: 0.3; stroke-dasharray: 1 1; vector-effect: non-scaling-stroke; }
 .axis-note { position: absolute; top: 0.2em; right: 0.4em; font-size: 0.7em; color: var(--muted); pointer-events: none; }
 .presets { display: flex; flex-wrap: wrap; gap: 0.35em; margin: 0.35em 0; }
