@@ -460,6 +460,9 @@ impl Config {
         let key = key(name).ok_or_else(|| Error::UnknownKey { key: name.to_string() })?;
         let mut next = self.clone();
         (key.set)(&mut next, value)?;
+        if name == "dim" {
+            next.fit_to_dim();
+        }
         next.validate()?;
         *self = next;
         Ok(key.effect)
@@ -468,6 +471,29 @@ impl Config {
     /// The value of a key as text, as it would appear in a query string.
     pub fn get(&self, name: &str) -> Option<String> {
         key(name).map(|k| k.get(self))
+    }
+
+    /// After a change of `dim`, make the keys that depend on it fit: a `list:` spectrum is cut
+    /// or padded with its last value, `step:K` and `low:K`/`top:K` are capped at d, and a
+    /// projection beyond d falls back to the top two directions. A reader who dragged the bars
+    /// and then changes the dimension keeps as much of the drawing as still makes sense.
+    pub fn fit_to_dim(&mut self) {
+        let d = self.dim;
+        match &mut self.spectrum {
+            Spectrum::List(v) => {
+                let last = v.last().copied().unwrap_or(1.0);
+                v.resize(d, last);
+            }
+            Spectrum::Step(k, _) => *k = (*k).min(d),
+            _ => {}
+        }
+        if self.proj.0 > d || self.proj.1 > d {
+            self.proj = (1, 2);
+        }
+        match &mut self.task {
+            Task::Low(k) | Task::Top(k) => *k = (*k).min(d),
+            _ => {}
+        }
     }
 
     /// Checks that involve more than one key.
@@ -589,6 +615,17 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changing_dim_fits_the_keys_that_depend_on_it() {
+        let mut c = Config::from_query("spectrum=list:3,1&proj=1,2").unwrap();
+        c.set("dim", "4").unwrap();
+        assert_eq!(c.spectrum, Spectrum::List(vec![3.0, 1.0, 1.0, 1.0]));
+        c.set("proj", "3,4").unwrap();
+        c.set("task", "top:4").unwrap();
+        c.set("dim", "3").unwrap();
+        assert_eq!((c.spectrum.to_string().as_str(), c.proj, c.task), ("list:3,1,1", (1, 2), Task::Top(3)));
+    }
 
     #[test]
     fn percent_decoding_handles_plus_escapes_and_stray_percent() {

@@ -11,9 +11,14 @@ use crate::rng::{self, stream, Rng};
 use nalgebra::DMatrix;
 use serde::Serialize;
 
-/// Points used for loss, accuracy and firing statistics in a snapshot (the first ones of the
-/// training set, or a fixed held-out set when training online).
-const EVALUATION_POINTS: usize = 1024;
+/// Points used for loss, accuracy and firing statistics in a snapshot: the first ones of the
+/// training set, or a fixed held-out set when training online. Up to 1024, fewer (down to 256)
+/// for large networks, so that a snapshot costs at most about 8 million multiply-adds — the
+/// page takes several a second.
+fn evaluation_points(config: &Config) -> usize {
+    let per_point: usize = layer_sizes(config).windows(2).map(|w| w[0] * w[1]).sum();
+    (8_000_000 / per_point.max(1)).clamp(256, 1024)
+}
 /// History rows kept; when full, every other row is dropped and the interval doubles.
 const HISTORY_ROWS: usize = 600;
 /// A loss above this is treated as diverged even while still finite.
@@ -126,11 +131,11 @@ impl Experiment {
         let mut label_rng = rng::seeded(config.seed, stream::LABELS);
         let train = Dataset::draw(&distribution, config.samples, &mut data_rng, &mut label_rng);
         let evaluation = if config.samples > 0 {
-            train.prefix(config.samples.min(EVALUATION_POINTS), config.dim)
+            train.prefix(config.samples.min(evaluation_points(&config)), config.dim)
         } else {
             let mut eval_rng = rng::seeded(config.seed, stream::EVALUATION);
             let mut eval_labels = rng::seeded(config.seed, stream::EVALUATION + 1);
-            Dataset::draw(&distribution, EVALUATION_POINTS, &mut eval_rng, &mut eval_labels)
+            Dataset::draw(&distribution, evaluation_points(&config), &mut eval_rng, &mut eval_labels)
         };
         let sizes = layer_sizes(&config);
         let first_axis_factor = match config.init {
@@ -400,6 +405,12 @@ impl Experiment {
     /// Every measure at this instant.
     pub fn snapshot(&mut self) -> Snapshot {
         let a = self.alignment();
+        self.snapshot_with(&a)
+    }
+
+    /// The same, reusing Σw's measures already computed for this step (the page draws and
+    /// reports the same step).
+    pub fn snapshot_with(&mut self, a: &Alignment) -> Snapshot {
         let (loss, accuracy, stats) = self.evaluate();
         let data = &self.distribution.eigen;
         let d = self.config.dim as f64;

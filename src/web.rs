@@ -119,7 +119,9 @@ impl App {
     }
 
     pub fn snapshot_json(&mut self) -> String {
-        serde_json::to_string(&self.experiment.snapshot()).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+        self.alignment();
+        let alignment = &self.cached.as_ref().expect("filled above").1;
+        serde_json::to_string(&self.experiment.snapshot_with(alignment)).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 
     /// The data variances in basis order (the spectrum editor's bars).

@@ -143,7 +143,8 @@ pub fn draw_training<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experime
     area.fill(&theme.background)?;
     let history = experiment.history();
     let max_loss = history.iter().map(|r| r.loss).filter(|v| v.is_finite()).fold(0.0f64, f64::max);
-    let max_loss = if max_loss > 0.0 { max_loss * 1.1 } else { 1.0 };
+    // Headroom above the loss curve for the legend.
+    let max_loss = if max_loss > 0.0 { max_loss * 1.45 } else { 1.0 };
     let mut chart = builder(area, "Training loss and accuracy", theme)
         .right_y_label_area_size(theme.px(44.0))
         .build_cartesian_2d(step_range(history), 0.0..max_loss)?
@@ -188,7 +189,7 @@ pub fn draw_training<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experime
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], muted.stroke_width(3)));
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
+        .position(SeriesLabelPosition::UpperRight)
         .label_font(theme.font(12.0))
         .background_style(theme.background.mix(0.85))
         .border_style(theme.grid)
