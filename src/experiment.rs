@@ -103,8 +103,8 @@ pub struct Experiment {
     evaluation: Dataset,
     online: Rng,
     members: Vec<Member>,
-    /// A fixed random orthonormal basis: M for it is the reference against which alignment
-    /// shows as a gap.
+    /// The reference basis (see [`reference_basis`]): M for it is what alignment shows a gap
+    /// against.
     reference_basis: DMatrix<f64>,
     step: u64,
     diverged: bool,
@@ -116,7 +116,7 @@ pub struct Experiment {
     // Buffers reused every step.
     workspace: Workspace<f32>,
     gradient: Vec<f32>,
-    backup: Vec<f32>,
+    backup: Vec<Member>,
     batch_x: Vec<f32>,
     batch_z: Vec<f32>,
     batch_labels: Vec<u32>,
@@ -160,8 +160,7 @@ impl Experiment {
                 }
             })
             .collect();
-        let reference_basis =
-            crate::spectrum::random_orthonormal(config.dim, &mut rng::seeded(config.seed, stream::REFERENCE_BASIS));
+        let reference_basis = reference_basis(&config, &distribution);
         let mut experiment = Experiment {
             online: rng::seeded(config.seed, stream::ONLINE),
             config,
@@ -187,6 +186,18 @@ impl Experiment {
         experiment.record();
         Ok(experiment)
     }
+}
+
+/// The basis M(random) is measured in: a fixed random orthonormal basis, except in 2-D, where
+/// a random basis is one random angle and may land next to the data's axes (then no gap could
+/// open); there it is the basis at 45° to the data axes, the furthest one can be.
+fn reference_basis(config: &Config, distribution: &Distribution) -> DMatrix<f64> {
+    if config.dim == 2 {
+        let half = std::f64::consts::FRAC_1_SQRT_2;
+        let turn = DMatrix::from_row_slice(2, 2, &[half, -half, half, half]);
+        return &distribution.eigen.vectors * turn;
+    }
+    crate::spectrum::random_orthonormal(config.dim, &mut rng::seeded(config.seed, stream::REFERENCE_BASIS))
 }
 
 /// `[d, h, (h₂,) K]`.
@@ -280,6 +291,9 @@ impl Experiment {
             if self.diverged {
                 return taken;
             }
+            // Every network's state before this step: if any of them diverges, all go back, so
+            // that the ensemble stays at the step it reports.
+            self.backup.clone_from(&self.members);
             let mut loss = 0.0;
             let mut accuracy = 0.0;
             for r in 0..self.members.len() {
@@ -289,15 +303,13 @@ impl Experiment {
                 let result =
                     member.net.loss_and_gradient(&self.batch_x, &self.batch_labels, &mut self.workspace, &mut self.gradient);
                 let finite_gradient = self.gradient.iter().all(|g| g.is_finite());
-                if !(result.loss.is_finite() && result.loss < DIVERGED_LOSS && finite_gradient) {
-                    self.diverged = true;
-                    return taken;
+                let mut finite = result.loss.is_finite() && result.loss < DIVERGED_LOSS && finite_gradient;
+                if finite {
+                    member.optimizer.step(&mut member.net.params, &self.gradient, hyper);
+                    finite = member.net.params.iter().all(|p| p.is_finite() && p.abs() < 1e18);
                 }
-                self.backup.clear();
-                self.backup.extend_from_slice(&member.net.params);
-                member.optimizer.step(&mut member.net.params, &self.gradient, hyper);
-                if !member.net.params.iter().all(|p| p.is_finite() && p.abs() < 1e18) {
-                    member.net.params.copy_from_slice(&self.backup);
+                if !finite {
+                    std::mem::swap(&mut self.members, &mut self.backup);
                     self.diverged = true;
                     return taken;
                 }
@@ -426,7 +438,8 @@ impl Experiment {
             angle_deg: a.angle_deg,
             sigma: data.values.iter().map(|v| v.sqrt()).collect(),
             f: metrics::eigenvalue_map(&a.weight_covariance, data),
-            weight_eigenvalues: a.weight_eigen.values.clone(),
+            // Σw is positive semi-definite; rounding can leave -1e-16 where it is singular.
+            weight_eigenvalues: a.weight_eigen.values.iter().map(|v| v.max(0.0)).collect(),
             overlap: metrics::overlap(data, &a.weight_eigen),
             dead_fraction: stats.dead_fraction,
             firing_rate: stats.firing_rate,
@@ -463,6 +476,7 @@ impl Experiment {
             Effect::Reset => *self = Experiment::new(config)?,
             Effect::Data => {
                 self.distribution = Distribution::new(&config);
+                self.reference_basis = reference_basis(&config, &self.distribution);
                 self.train.refresh(&self.distribution);
                 self.evaluation.refresh(&self.distribution);
                 self.config = config;

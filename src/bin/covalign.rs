@@ -55,6 +55,9 @@ fn parse(args: &[String]) -> Result<Options, String> {
             None => (flag.replace('-', "_"), None),
         };
         if name == "overlap" {
+            if inline.is_some() {
+                return Err("--overlap takes no value".into());
+            }
             options.overlap = true;
             i += 1;
             continue;
