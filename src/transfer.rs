@@ -15,8 +15,10 @@
 //!
 //! Downstream training is SGD with `downstream_lr`, the config's momentum, weight decay and
 //! batch size. Every `every` steps (and at step 0 and the last step) each contender's test
-//! accuracy, training accuracy and training loss are measured; [`Race::curves`] gives their
-//! mean and standard deviation over the repeats.
+//! accuracy is measured on held-out points, with its training accuracy and loss (the means over
+//! the minibatches since the previous evaluation); [`Race::curves`] gives their mean and
+//! standard deviation over the repeats. At the switch, the firing statistics of every hidden
+//! layer on downstream inputs ([`SwitchStats`]).
 //!
 //! The race runs incrementally ([`Race::advance`]) so that the page can drive it within a frame
 //! budget; [`run`] drives it to the end for the command line.
@@ -36,6 +38,8 @@ use serde_json::json;
 pub const DOWNSTREAM_TRAIN: usize = 1024;
 /// Downstream test points per repeat (test accuracy: binomial sd ≤ 0.022 per repeat).
 pub const DOWNSTREAM_TEST: usize = 512;
+/// Unit statistics at the switch are taken on the first this many downstream training points.
+pub const SWITCH_POINTS: usize = 512;
 /// At step 0 (before any minibatch) training accuracy and loss are measured on the first this
 /// many training points; afterwards they are the running means over the minibatches trained on
 /// since the previous evaluation, which costs nothing extra.
@@ -124,7 +128,7 @@ pub struct Progress {
     pub done: u64,
     /// Steps of this phase: `repeats × upstream_steps`, or `downstream_steps`.
     pub total: u64,
-    /// Share of the whole race's minibatch updates done (0..1).
+    /// Share of the whole race's work done (minibatch updates, switches and evaluations; 0..1).
     pub fraction: f64,
 }
 
@@ -152,7 +156,7 @@ pub struct Point {
 }
 
 /// One contender's curve.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Curve {
     pub contender: Contender,
     pub points: Vec<Point>,
@@ -261,6 +265,11 @@ pub struct Race {
     upstream_done: u64,
     step: usize,
     steps: Vec<usize>,
+    /// An evaluation in progress: the step and the next lane (repeat × contender, flattened).
+    /// Lanes are evaluated a few per [`Race::advance`] so that no call stalls a frame.
+    evaluating: Option<(usize, usize)>,
+    /// Lane evaluations done so far (for the progress fraction).
+    evaluated_lanes: u64,
     phase: Phase,
     switch: Option<SwitchStats>,
     workspace: Workspace<f32>,
@@ -280,28 +289,33 @@ pub fn repeat_seed(seed: u64, r: usize) -> u64 {
     rng::seeded(seed, stream::TRANSFER + r as u64).random::<u64>()
 }
 
-/// The three guided presets: (id, title, query, why).
+/// The three guided presets: (id, title, query, why). Every setting that matters is spelled
+/// out, so a preset means the same whatever the defaults. Tuned with the CLI (numbers in
+/// tests/transfer.rs, which checks each outcome over 8 paired seeds).
 pub const PRESETS: &[(&str, &str, &str, &str)] = &[
     (
         "helps",
         "It helps",
-        "dim=16&spectrum=power:2&basis=axis&samples=512&classes=10&hidden=1024&hidden2=0&lr=0.2&momentum=0&batch=32\
-         &task=low:4&transfer=first&upstream_steps=500&downstream_steps=150&downstream_lr=0.05&downstream_classes=4&repeats=3",
-        "Random labels shrink the first layer along the high-variance directions — a partial whitening along the data's own axes — so a task that lives in the quiet, low-variance directions starts from weights already turned towards it; a first layer drawn from N(0, Σw) does the same, while matching the weight scale alone does not.",
+        "dim=16&spectrum=power:2&basis=axis&samples=512&labels=random&classes=10&hidden=1024&hidden2=0&activation=relu\
+         &init=iso&init_scale=1&optimizer=sgd&lr=0.2&momentum=0&weight_decay=0&batch=32&ensemble=1\
+         &task=low:4&transfer=first&upstream_steps=300&downstream_steps=150&downstream_lr=0.05&downstream_classes=4&repeats=3",
+        "Random labels shrink the first layer's weights along the high-variance directions, a partial whitening along the data's own axes; a task whose labels live in the four quietest directions then starts from weights already turned towards them, so the pre-trained layer and a layer drawn from N(0, Σw) both learn it much faster, while matching the weight scale alone gains nothing.",
     ),
     (
         "depends",
         "It depends on the task",
-        "dim=16&spectrum=power:2&basis=axis&samples=512&classes=10&hidden=1024&hidden2=0&lr=0.2&momentum=0&batch=32\
-         &task=top:4&transfer=first&upstream_steps=500&downstream_steps=150&downstream_lr=0.05&downstream_classes=4&repeats=3",
-        "The same pre-trained layer on labels carried by the top principal components gains nothing: the whitening turned the weights away from exactly the directions this task needs.",
+        "dim=16&spectrum=power:2&basis=axis&samples=512&labels=random&classes=10&hidden=1024&hidden2=0&activation=relu\
+         &init=iso&init_scale=1&optimizer=sgd&lr=0.2&momentum=0&weight_decay=0&batch=32&ensemble=1\
+         &task=top:2&transfer=first&upstream_steps=300&downstream_steps=150&downstream_lr=0.05&downstream_classes=4&repeats=3",
+        "The same pre-training, but the labels now live in the two loudest directions, the ones the whitening shrank: there is nothing to gain, and on some seeds the pre-trained layer is a little slower than a fresh one.",
     ),
     (
         "hurts",
         "It hurts",
-        "dim=16&spectrum=power:2&basis=axis&samples=512&classes=10&hidden=256&hidden2=16&lr=0.2&momentum=0&batch=32\
+        "dim=16&spectrum=power:2&basis=axis&samples=512&labels=random&classes=10&hidden=256&hidden2=16&activation=relu\
+         &init=iso&init_scale=1&optimizer=sgd&lr=0.2&momentum=0&weight_decay=0&batch=32&ensemble=1\
          &task=low:4&transfer=all&upstream_steps=1000&downstream_steps=150&downstream_lr=0.05&downstream_classes=4&repeats=3",
-        "With both layers transferred, the narrow second layer has specialised on random labels: most of its units fire on few new inputs, so fine-tuning starts with little signal getting through and falls behind a fresh network.",
+        "The quiet-direction task again, but now both hidden layers are transferred and the second one is narrow: pre-training on random labels has specialised it, most of its units fire on few new inputs, and fine-tuning through it falls behind a fresh network, even though the first layer alone (the covariance init) still helps.",
     ),
 ];
 
@@ -440,6 +454,11 @@ impl Race {
     /// `every` is the evaluation interval in downstream steps; 0 picks [`default_every`].
     pub fn new(config: &Config, every: usize) -> Result<Race, Error> {
         config.validate()?;
+        for (key, value) in [("repeats", config.repeats), ("downstream_steps", config.downstream_steps), ("batch", config.batch)] {
+            if value == 0 {
+                return Err(Error::OutOfRange { key, value: "0".into(), min: "1".into(), max: "100000".into() });
+            }
+        }
         let every = if every == 0 { default_every(config.downstream_steps) } else { every };
         let seeds = (0..config.repeats).map(|r| repeat_seed(config.seed, r)).collect();
         Ok(Race {
@@ -453,6 +472,8 @@ impl Race {
             upstream_done: 0,
             step: 0,
             steps: Vec::new(),
+            evaluating: None,
+            evaluated_lanes: 0,
             phase: Phase::Upstream,
             switch: None,
             workspace: Workspace::default(),
@@ -494,8 +515,13 @@ impl Race {
         self.downstream
             .get(repeat)
             .filter(|_| self.phase != Phase::Upstream)
-            .map(|d| d.evals[contender.index()].as_slice())
+            .map(|d| &d.evals[contender.index()][..self.steps.len()])
             .unwrap_or(&[])
+    }
+
+    /// One repeat's network of one contender as it is now (after the switch).
+    pub fn network(&self, repeat: usize, contender: Contender) -> Option<&Mlp<f32>> {
+        self.downstream.get(repeat).map(|d| &d.lanes[contender.index()].net)
     }
 
     /// The upstream config of one repeat: the experiment's settings on random labels.
@@ -511,15 +537,23 @@ impl Race {
         Hyper { lr: self.config.downstream_lr, momentum: self.config.momentum, weight_decay: self.config.weight_decay }
     }
 
-    /// Do about `budget` minibatch updates of single networks (an upstream step of one repeat
-    /// counts 1; a downstream step counts repeats × 5 and is never split, so at least one is
-    /// done), evaluating where due. Returns whether the race is finished.
+    /// Do about `budget` units of work and return whether the race is finished. A unit is one
+    /// minibatch update of one network: an upstream step of one repeat counts 1; a downstream
+    /// step counts repeats × 5 and is never split; evaluating one contender of one repeat on the
+    /// test points counts about as much as the training steps it equals ([`Race::eval_cost`]),
+    /// and is done one contender at a time. So `advance(n)` takes time roughly proportional to
+    /// n, overshooting by at most one downstream step (the page can size n from a frame budget).
     pub fn advance(&mut self, budget: u32) -> bool {
-        let mut left = budget as u64;
+        let budget = budget as u64;
+        let mut left = budget;
+        // A chunk that does not fit in what is left waits for the next call, unless nothing has
+        // been done yet in this one (then it overshoots the budget by at most that chunk).
+        let fits = |left: u64, cost: u64| left == budget || cost <= left;
         while left > 0 && self.phase != Phase::Done {
             match self.phase {
                 Phase::Upstream => {
                     let total = self.config.upstream_steps as u64;
+                    let switch_cost = self.switch_cost();
                     if self.upstream.is_none() {
                         let config = self.upstream_config(self.current);
                         let experiment = Experiment::new(config).expect("validated in Race::new");
@@ -527,27 +561,43 @@ impl Race {
                         self.upstream = Some(Upstream { experiment, initial });
                     }
                     let up = self.upstream.as_mut().expect("just built");
-                    let done = up.experiment.step_count();
-                    let n = (total - done).min(left).min(u32::MAX as u64) as u32;
-                    let taken = up.experiment.step(n);
-                    self.upstream_done += taken as u64;
-                    left -= n as u64;
                     if up.experiment.step_count() >= total || up.experiment.diverged() {
+                        if !fits(left, switch_cost) {
+                            break;
+                        }
+                        // The switch for this repeat starts a loop turn of its own, so that a
+                        // call never does a long run of upstream steps and a switch together.
                         // A diverged repeat counts as done with its last finite weights.
-                        self.upstream_done += total - up.experiment.step_count();
+                        self.upstream_done += total - up.experiment.step_count().min(total);
                         let up = self.upstream.take().expect("present");
                         self.switch_repeat(up);
+                        left = left.saturating_sub(self.switch_cost());
                         self.current += 1;
                         if self.current == self.seeds.len() {
                             self.finish_switch();
                         }
+                        continue;
                     }
-                    // A repeat with zero upstream steps costs a little too.
-                    left = left.saturating_sub(u64::from(total == 0));
+                    let n = (total - up.experiment.step_count()).min(left).min(u32::MAX as u64) as u32;
+                    let taken = up.experiment.step(n);
+                    self.upstream_done += taken as u64;
+                    left -= n as u64;
                 }
                 Phase::Downstream => {
-                    self.downstream_step();
-                    left = left.saturating_sub((self.seeds.len() * Contender::ALL.len()) as u64);
+                    let cost = match self.evaluating {
+                        Some((0, _)) => 2 * self.eval_cost(),
+                        Some(_) => self.eval_cost(),
+                        None => (self.seeds.len() * Contender::ALL.len()) as u64,
+                    };
+                    if !fits(left, cost) {
+                        break;
+                    }
+                    if self.evaluating.is_some() {
+                        self.evaluate_next();
+                    } else {
+                        self.downstream_step();
+                    }
+                    left = left.saturating_sub(cost);
                 }
                 Phase::Done => {}
             }
@@ -650,8 +700,8 @@ impl Race {
             })
             .collect::<Vec<_>>();
 
-        // Unit statistics at the switch, on the downstream training inputs.
-        let n = train.labels.len();
+        // Unit statistics at the switch, on the first downstream training inputs.
+        let n = SWITCH_POINTS.min(train.labels.len());
         let mut stats_of = |net: &Mlp<f32>| {
             net.forward(&train.x, n, &mut self.workspace);
             unit_stats(net, &self.workspace, n)
@@ -709,7 +759,7 @@ impl Race {
             repeats,
         });
         self.phase = Phase::Downstream;
-        self.evaluate();
+        self.evaluating = Some((0, 0));
     }
 
     /// One downstream step of every contender of every repeat on the same minibatch.
@@ -751,35 +801,61 @@ impl Race {
             }
         }
         self.step += 1;
-        let last = self.step >= self.config.downstream_steps;
-        if self.step % self.every == 0 || last {
-            self.evaluate();
+        if self.step.is_multiple_of(self.every) || self.step >= self.config.downstream_steps {
+            self.evaluating = Some((self.step, 0));
         }
-        if last {
+    }
+
+    /// Work units of evaluating one lane: a forward pass over the test points against a
+    /// training step's forward and backward pass (about 3 forwards) over a minibatch.
+    pub fn eval_cost(&self) -> u64 {
+        (DOWNSTREAM_TEST as u64).div_ceil(3 * self.config.batch as u64).max(1)
+    }
+
+    /// Work units of one repeat's switch: three forward passes for the unit statistics, on
+    /// networks with the upstream head, and building the contenders.
+    fn switch_cost(&self) -> u64 {
+        4 * self.eval_cost()
+    }
+
+    /// Evaluate the next lane of the evaluation in progress; the step's row counts (in
+    /// `steps`, `curves`, `lines`) once every lane is done.
+    fn evaluate_next(&mut self) {
+        let Some((step, lane_index)) = self.evaluating else { return };
+        let per = Contender::ALL.len();
+        let (r, c) = (lane_index / per, lane_index % per);
+        let d = self.config.dim;
+        let ds = &mut self.downstream[r];
+        let lane = &mut ds.lanes[c];
+        let test = lane.net.evaluate(&ds.test.x, &ds.test.labels, &mut self.workspace);
+        let (train_accuracy, loss) = if lane.batches > 0 {
+            let n = lane.batches as f64;
+            (lane.accuracy_sum / n, lane.loss_sum / n)
+        } else {
+            let m = TRAIN_EVALUATION.min(ds.train.labels.len());
+            let train = lane.net.evaluate(&ds.train.x[..m * d], &ds.train.labels[..m], &mut self.workspace);
+            (train.accuracy, train.loss)
+        };
+        lane.loss_sum = 0.0;
+        lane.accuracy_sum = 0.0;
+        lane.batches = 0;
+        ds.evals[c].push(Eval { test_accuracy: test.accuracy, train_accuracy, loss });
+        self.evaluated_lanes += 1;
+        if lane_index + 1 < self.downstream.len() * per {
+            self.evaluating = Some((step, lane_index + 1));
+            return;
+        }
+        self.evaluating = None;
+        self.steps.push(step);
+        if step >= self.config.downstream_steps {
             self.phase = Phase::Done;
         }
     }
 
-    fn evaluate(&mut self) {
-        self.steps.push(self.step);
-        for ds in &mut self.downstream {
-            let m = TRAIN_EVALUATION.min(ds.train.labels.len());
-            let d = self.config.dim;
-            for (c, lane) in ds.lanes.iter_mut().enumerate() {
-                let test = lane.net.evaluate(&ds.test.x, &ds.test.labels, &mut self.workspace);
-                let (train_accuracy, loss) = if lane.batches > 0 {
-                    let n = lane.batches as f64;
-                    (lane.accuracy_sum / n, lane.loss_sum / n)
-                } else {
-                    let train = lane.net.evaluate(&ds.train.x[..m * d], &ds.train.labels[..m], &mut self.workspace);
-                    (train.accuracy, train.loss)
-                };
-                lane.loss_sum = 0.0;
-                lane.accuracy_sum = 0.0;
-                lane.batches = 0;
-                ds.evals[c].push(Eval { test_accuracy: test.accuracy, train_accuracy, loss });
-            }
-        }
+    /// Evaluations the whole race makes: step 0, every multiple of `every`, and the last step.
+    fn evaluation_count(&self) -> u64 {
+        let d = self.config.downstream_steps;
+        1 + (d / self.every) as u64 + u64::from(!d.is_multiple_of(self.every))
     }
 
     /// Where the race is.
@@ -788,8 +864,12 @@ impl Race {
         let up_total = r * self.config.upstream_steps as u64;
         let down_total = self.config.downstream_steps as u64;
         let lanes = Contender::ALL.len() as u64;
-        let work = (up_total + r * lanes * down_total).max(1) as f64;
-        let fraction = (self.upstream_done + r * lanes * self.step as u64) as f64 / work;
+        let eval = self.eval_cost();
+        let switch = self.switch_cost() * r;
+        let work = (up_total + switch + r * lanes * (down_total + eval * self.evaluation_count())).max(1) as f64;
+        let switched = if self.phase == Phase::Upstream { self.switch_cost() * self.current as u64 } else { switch };
+        let done = self.upstream_done + switched + r * lanes * self.step as u64 + eval * self.evaluated_lanes;
+        let fraction = (done as f64 / work).min(1.0);
         match self.phase {
             Phase::Upstream => Progress { phase: Phase::Upstream, done: self.upstream_done, total: up_total, fraction },
             Phase::Downstream => Progress { phase: Phase::Downstream, done: self.step as u64, total: down_total, fraction },

@@ -9,6 +9,7 @@ mod curves;
 mod eigenmap;
 mod overlap;
 mod scatter;
+pub mod race;
 
 use crate::experiment::{Alignment, Experiment};
 use nalgebra::{DMatrix, Matrix2};

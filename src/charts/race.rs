@@ -1,0 +1,226 @@
+//! The transfer race: downstream test accuracy of every contender over the downstream steps,
+//! the mean over the repeats as a line and ±1 sd as a band. While the upstream networks are
+//! still learning random labels, a progress bar says so.
+//!
+//! Data blue and weights vermillion are reserved for the other panels; the contenders use the
+//! remaining Okabe–Ito colours (orange, reddish purple, bluish green) plus the theme's ink for
+//! `scratch` and its muted grey for the `scale_only` control, and differ in dash too, so that
+//! they stay apart in grey-scale and under the common colour-vision deficiencies.
+
+use super::{DrawResult, Theme};
+use crate::transfer::{Contender, Phase, Race};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+const ORANGE: RGBColor = RGBColor(0xe6, 0x9f, 0x00);
+const PURPLE: RGBColor = RGBColor(0xcc, 0x79, 0xa7);
+const GREEN: RGBColor = RGBColor(0x00, 0x9e, 0x73);
+
+/// A contender's colour and dash pattern (`None` = solid; `Some((dash, gap))` in CSS px).
+pub fn style(contender: Contender, theme: &Theme) -> (RGBColor, Option<(f64, f64)>) {
+    match contender {
+        Contender::Scratch => (theme.ink, None),
+        Contender::Pretrained => (ORANGE, None),
+        Contender::PretrainedRaw => (PURPLE, Some((8.0, 4.0))),
+        Contender::Covariance => (GREEN, Some((3.0, 3.0))),
+        Contender::ScaleOnly => (theme.muted, Some((10.0, 3.0))),
+    }
+}
+
+fn percent(v: f64) -> String {
+    format!("{:.0}%", v * 100.0)
+}
+
+/// Draw the race onto the whole area.
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, race: &Race, theme: &Theme) -> DrawResult<DB> {
+    area.fill(&theme.background)?;
+    let config = race.config();
+    let steps = config.downstream_steps.max(1) as f64;
+    let progress = race.progress();
+    let repeats = config.repeats;
+    let title = match progress.phase {
+        Phase::Upstream => "Transfer race: pre-training on random labels".to_string(),
+        Phase::Downstream => format!("Transfer race: fine-tuning on real labels, step {} of {}", progress.done, progress.total),
+        Phase::Done => format!(
+            "Transfer race: test accuracy, mean ± 1 sd over {repeats} {}",
+            if repeats == 1 { "repeat" } else { "repeats" }
+        ),
+    };
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(8.0))
+        .margin_right(theme.px(16.0))
+        .caption(title, theme.font(15.0))
+        .x_label_area_size(theme.px(40.0))
+        .y_label_area_size(theme.px(52.0))
+        .build_cartesian_2d(0.0..steps, 0.0..1.02)?;
+    chart
+        .configure_mesh()
+        .x_desc("downstream step (minibatches of real labels)")
+        .y_desc("test accuracy")
+        .axis_desc_style(theme.font(13.0))
+        .label_style(theme.muted_font(12.0))
+        .x_labels(6)
+        .y_labels(6)
+        .max_light_lines(0)
+        .bold_line_style(theme.grid.stroke_width(theme.px(1.0)))
+        .axis_style(theme.muted.stroke_width(theme.px(1.0)))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| percent(*v))
+        .draw()?;
+
+    // Chance level of the downstream task.
+    let chance = 1.0 / config.downstream_classes as f64;
+    let muted = theme.muted;
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(0.0, chance), (steps, chance)],
+            theme.px(2.0),
+            theme.px(4.0),
+            muted.stroke_width(theme.px(1.0)),
+        ))?
+        .label(format!("chance (1/{})", config.downstream_classes))
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], muted.stroke_width(1)));
+
+    if progress.phase == Phase::Upstream {
+        return draw_upstream_progress(&chart.plotting_area().strip_coord_spec(), race, theme);
+    }
+
+    let curves = race.curves();
+    // Bands first, so that no line is hidden under another contender's band.
+    for curve in &curves {
+        if curve.points.len() < 2 {
+            continue;
+        }
+        let (colour, _) = style(curve.contender, theme);
+        let mut outline: Vec<(f64, f64)> =
+            curve.points.iter().map(|p| (p.step as f64, (p.test_accuracy + p.test_accuracy_sd).min(1.0))).collect();
+        outline.extend(curve.points.iter().rev().map(|p| (p.step as f64, (p.test_accuracy - p.test_accuracy_sd).max(0.0))));
+        if outline.iter().all(|(_, y)| y.is_finite()) {
+            chart.draw_series(std::iter::once(Polygon::new(outline, colour.mix(0.12).filled())))?;
+        }
+    }
+    let width = theme.px(2.5);
+    for curve in &curves {
+        let (colour, dash) = style(curve.contender, theme);
+        let points: Vec<(f64, f64)> =
+            curve.points.iter().filter(|p| p.test_accuracy.is_finite()).map(|p| (p.step as f64, p.test_accuracy)).collect();
+        let line = colour.stroke_width(width);
+        let legend_line = colour.stroke_width(3);
+        let annotated = match dash {
+            None => chart.draw_series(LineSeries::new(points, line))?,
+            Some((d, g)) => chart.draw_series(DashedLineSeries::new(points, theme.px(d), theme.px(g), line))?,
+        };
+        // Solid: two touching segments; dashed: a gap between them (one element type for both).
+        let (a, b) = if dash.is_some() { (6, 11) } else { (9, 9) };
+        annotated.label(curve.contender.label()).legend(move |(x, y)| {
+            EmptyElement::at((x, y)) + PathElement::new(vec![(0, 0), (a, 0)], legend_line) + PathElement::new(vec![(b, 0), (18, 0)], legend_line)
+        });
+    }
+    let position = legend_position(&curves, steps, chart.plotting_area().dim_in_pixel().1, theme);
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(theme.font(12.0))
+        .background_style(theme.background.mix(0.85))
+        .border_style(theme.grid)
+        .margin(theme.px(6.0))
+        .legend_area_size(theme.px(24.0))
+        .draw()?;
+
+    // What the units did at the switch, top left, where the curves have not yet risen.
+    if let Some(switch) = race.switch_stats() {
+        let plot = chart.plotting_area().strip_coord_spec();
+        let (pw, _) = plot.dim_in_pixel();
+        let parts: Vec<String> = switch
+            .layers
+            .iter()
+            .map(|l| format!("layer {}: {} (fresh {})", l.layer, percent(l.upstream.firing_rate), percent(l.scratch.firing_rate)))
+            .collect();
+        let text = format!("pre-trained units fire on {}", parts.join(", "));
+        let font = theme.muted_font(12.0);
+        let pad = theme.px(8.0) as i32;
+        if (text.len() as f64 * 6.0 * theme.scale) < pw as f64 * 0.95 {
+            plot.draw(&Text::new(text, (pad, pad), font))?;
+        } else {
+            for (i, line) in std::iter::once("pre-trained units fire on".to_string()).chain(parts).enumerate() {
+                plot.draw(&Text::new(line, (pad, pad + i as i32 * theme.px(15.0) as i32), font.clone()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Lower right if the curves leave that corner free, else upper right if that is free, else
+/// lower left (only the first few evaluations sit there, near chance).
+fn legend_position(curves: &[crate::transfer::Curve], steps: f64, plot_height: u32, theme: &Theme) -> SeriesLabelPosition {
+    // Six rows of 12 px type plus padding, as a share of the 0..1.02 accuracy axis.
+    let legend = (6.0 * 16.0 * theme.scale + 2.0 * theme.px(6.0) as f64) / plot_height.max(1) as f64 * 1.02 + 0.03;
+    let right: Vec<_> = curves.iter().flat_map(|c| c.points.iter()).filter(|p| p.step as f64 >= 0.6 * steps).collect();
+    let low = right.iter().map(|p| p.test_accuracy - p.test_accuracy_sd).fold(f64::INFINITY, f64::min);
+    let high = right.iter().map(|p| p.test_accuracy + p.test_accuracy_sd).fold(f64::NEG_INFINITY, f64::max);
+    if right.is_empty() || low > legend {
+        SeriesLabelPosition::LowerRight
+    } else if high < 1.02 - legend {
+        SeriesLabelPosition::UpperRight
+    } else {
+        SeriesLabelPosition::LowerLeft
+    }
+}
+
+/// A bar and a sentence in the middle of the (still empty) plot.
+fn draw_upstream_progress<DB: DrawingBackend>(plot: &DrawingArea<DB, Shift>, race: &Race, theme: &Theme) -> DrawResult<DB> {
+    let progress = race.progress();
+    let config = race.config();
+    let (w, h) = plot.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let bar_w = (w as f64 * 0.6) as i32;
+    let bar_h = theme.px(14.0) as i32;
+    let x0 = (w - bar_w) / 2;
+    let y0 = h / 2 - bar_h / 2;
+    let share = if progress.total > 0 { progress.done as f64 / progress.total as f64 } else { 1.0 };
+    plot.draw(&Rectangle::new([(x0, y0), (x0 + bar_w, y0 + bar_h)], theme.grid.filled()))?;
+    let fill = x0 + (bar_w as f64 * share.clamp(0.0, 1.0)).round() as i32;
+    if fill > x0 {
+        plot.draw(&Rectangle::new([(x0, y0), (fill, y0 + bar_h)], ORANGE.filled()))?;
+    }
+    plot.draw(&Rectangle::new([(x0, y0), (x0 + bar_w, y0 + bar_h)], theme.muted.stroke_width(theme.px(1.0))))?;
+    let centre = Pos::new(HPos::Center, VPos::Center);
+    let repeat = (progress.done / config.upstream_steps.max(1) as u64 + 1).min(config.repeats as u64);
+    let headline = format!(
+        "Pre-training on random labels: {} of {} steps ({:.0}%)",
+        progress.done,
+        progress.total,
+        share * 100.0
+    );
+    plot.draw(&Text::new(headline, (w / 2, y0 - theme.px(18.0) as i32), theme.font(14.0).pos(centre)))?;
+    let detail = format!(
+        "repeat {repeat} of {}, {} steps each; then {} contenders fine-tune on real labels ({} steps)",
+        config.repeats,
+        config.upstream_steps,
+        Contender::ALL.len(),
+        config.downstream_steps
+    );
+    plot.draw(&Text::new(detail, (w / 2, y0 + bar_h + theme.px(18.0) as i32), theme.muted_font(12.0).pos(centre)))?;
+    Ok(())
+}
+
+/// A one-sentence text alternative of what the race chart shows now (for screen readers).
+pub fn describe(race: &Race) -> String {
+    let progress = race.progress();
+    match progress.phase {
+        Phase::Upstream => format!(
+            "Transfer race: pre-training on random labels, {} of {} steps done.",
+            progress.done, progress.total
+        ),
+        _ => {
+            let curves = race.curves();
+            let parts: Vec<String> = curves
+                .iter()
+                .filter_map(|c| c.points.last().map(|p| format!("{} {}", c.contender.label(), percent(p.test_accuracy))))
+                .collect();
+            let step = race.steps().last().copied().unwrap_or(0);
+            format!("Transfer race at downstream step {step}: mean test accuracy {}.", parts.join(", "))
+        }
+    }
+}
