@@ -110,6 +110,9 @@ pub struct Experiment {
     diverged: bool,
     history: Vec<Record>,
     history_interval: u64,
+    /// Off for callers that never read the history (the transfer race's upstream phase):
+    /// each row costs an eigen-decomposition.
+    recording: bool,
     loss_sum: f64,
     accuracy_sum: f64,
     batches_since_record: u64,
@@ -173,6 +176,7 @@ impl Experiment {
             diverged: false,
             history: Vec::new(),
             history_interval: 1,
+            recording: true,
             loss_sum: 0.0,
             accuracy_sum: 0.0,
             batches_since_record: 0,
@@ -240,6 +244,11 @@ impl Experiment {
     /// The networks, for the transfer race and for tests.
     pub fn networks(&self) -> impl Iterator<Item = &Mlp<f32>> {
         self.members.iter().map(|m| &m.net)
+    }
+
+    /// Stop adding rows to the history (the rows so far are kept).
+    pub fn stop_recording(&mut self) {
+        self.recording = false;
     }
 
     pub fn history(&self) -> &[Record] {
@@ -321,7 +330,7 @@ impl Experiment {
             self.accuracy_sum += accuracy / members;
             self.batches_since_record += 1;
             self.step += 1;
-            if self.step % self.history_interval == 0 {
+            if self.recording && self.step % self.history_interval == 0 {
                 self.record();
             }
         }

@@ -1,6 +1,7 @@
 //! The guided story: named presets that walk through the paper's argument, one claim each.
 //! Each chapter is one query string (so one URL) and a sentence or two for the reader; the
-//! claims are checked over several seeds in `tests/story.rs`.
+//! claims are checked over several seeds in `tests/story.rs` (the last three, the transfer
+//! race, in `tests/transfer.rs`).
 
 use serde::Serialize;
 
@@ -13,6 +14,13 @@ pub struct Chapter {
     pub text: &'static str,
     /// Steps to play before the claim is visible (the page autoplays to about here).
     pub steps: u32,
+    /// `alignment`: the live alignment view; `race`: the transfer race panel, run to the end.
+    pub kind: &'static str,
+}
+
+const fn race(index: usize) -> Chapter {
+    let (id, title, query, text) = crate::transfer::PRESETS[index];
+    Chapter { id, title, query, text, steps: 0, kind: "race" }
 }
 
 pub const STORY: &[Chapter] = &[
@@ -22,6 +30,7 @@ pub const STORY: &[Chapter] = &[
         query: "spectrum=iso",
         text: "When the data looks the same in every direction, every weight covariance counts as aligned: the alignment share is 1 trivially, and the weight ellipse only wanders with the noise of a finite layer.",
         steps: 1500,
+        kind: "alignment",
     },
     Chapter {
         id: "rotation",
@@ -29,6 +38,7 @@ pub const STORY: &[Chapter] = &[
         query: "",
         text: "Give the data a long axis and train on labels that mean nothing. Within a few hundred steps the weight ellipse turns until its axes lie on the data's (dashed) — often across the data ellipse: the weights shrink along the loud direction. That is still alignment.",
         steps: 800,
+        kind: "alignment",
     },
     Chapter {
         id: "symmetry",
@@ -36,6 +46,7 @@ pub const STORY: &[Chapter] = &[
         query: "basis=angle:75",
         text: "Tilt the data by another angle and the weights end up on its axes again. Nothing in the setup prefers a direction except the data itself — isotropic init, Gaussian inputs, labels independent of x, SGD — so the result must turn with the data. A symmetry, not a coincidence.",
         steps: 800,
+        kind: "alignment",
     },
     Chapter {
         id: "aniso-init",
@@ -43,6 +54,7 @@ pub const STORY: &[Chapter] = &[
         query: "init=aniso:3",
         text: "Start the weights three times wider along x₁. The symmetry argument no longer applies: the weight ellipse keeps a memory of its init and settles between the init's axis and the data's.",
         steps: 1500,
+        kind: "alignment",
     },
     Chapter {
         id: "teacher",
@@ -50,6 +62,7 @@ pub const STORY: &[Chapter] = &[
         query: "labels=teacher",
         text: "Real labels from a fixed random linear rule: the network learns the rule (accuracy climbs) and its weights are shaped by the rule, not by the data's covariance alone. The gap between the two misalignment curves barely opens.",
         steps: 1500,
+        kind: "alignment",
     },
     Chapter {
         id: "adam",
@@ -57,6 +70,7 @@ pub const STORY: &[Chapter] = &[
         query: "dim=8&spectrum=power:1&basis=random&hidden=512&optimizer=adam&lr=0.003",
         text: "Adam rescales every coordinate on its own. When the data's axes are not the coordinate axes, that favours directions the data knows nothing about: the alignment share stays low. Switch the optimizer to sgd (lr 0.2) and watch it rise.",
         steps: 1500,
+        kind: "alignment",
     },
     Chapter {
         id: "higher-d",
@@ -64,6 +78,7 @@ pub const STORY: &[Chapter] = &[
         query: "dim=16&spectrum=power:1&hidden=512",
         text: "With 16 inputs the panels show the top two data directions. The overlap heatmap sharpens towards a permutation, and the eigenvalue map f(σ) falls with σ: random labels partially whiten the first layer along the data's own axes.",
         steps: 600,
+        kind: "alignment",
     },
     Chapter {
         id: "online",
@@ -71,7 +86,11 @@ pub const STORY: &[Chapter] = &[
         query: "samples=0",
         text: "Online: fresh points and fresh random labels at every step, so there is nothing to memorise and accuracy stays at chance. The weights align all the same — with the only structure there is, the data's shape.",
         steps: 1500,
+        kind: "alignment",
     },
+    race(0),
+    race(1),
+    race(2),
 ];
 
 /// The story as JSON, for the page.

@@ -556,7 +556,8 @@ impl Race {
                     let switch_cost = self.switch_cost();
                     if self.upstream.is_none() {
                         let config = self.upstream_config(self.current);
-                        let experiment = Experiment::new(config).expect("validated in Race::new");
+                        let mut experiment = Experiment::new(config).expect("validated in Race::new");
+                        experiment.stop_recording();
                         let initial = experiment.networks().next().expect("one network").clone();
                         self.upstream = Some(Upstream { experiment, initial });
                     }

@@ -154,3 +154,86 @@ impl App {
         charts::describe(chart, &self.experiment, alignment)
     }
 }
+
+/// The transfer race presets: `[{id, title, query, text}]`.
+#[wasm_bindgen]
+pub fn race_presets_json() -> String {
+    let presets: Vec<_> = crate::transfer::PRESETS
+        .iter()
+        .map(|(id, title, query, text)| json!({"id": id, "title": title, "query": query, "text": text}))
+        .collect();
+    serde_json::Value::Array(presets).to_string()
+}
+
+/// One transfer race (pre-train on random labels, fine-tune on real ones), advanced by the
+/// page a slice at a time so that frames stay short.
+#[wasm_bindgen]
+pub struct RaceApp {
+    race: crate::transfer::Race,
+    notices: Vec<crate::Error>,
+}
+
+#[wasm_bindgen]
+impl RaceApp {
+    /// Never fails: bad pairs are reported by `notices_json` and keep their defaults.
+    #[wasm_bindgen(constructor)]
+    pub fn new(query: &str) -> RaceApp {
+        let (config, mut notices) = Config::from_query_lenient(query);
+        let race = crate::transfer::Race::new(&config, 0).unwrap_or_else(|e| {
+            notices.push(e);
+            crate::transfer::Race::new(&Config::default(), 0).expect("defaults are valid")
+        });
+        RaceApp { race, notices }
+    }
+
+    pub fn notices_json(&self) -> String {
+        let items: Vec<_> = self.notices.iter().map(|e| json!({"key": e.key(), "message": e.to_string()})).collect();
+        serde_json::Value::Array(items).to_string()
+    }
+
+    /// Do about `budget` units of work (one unit = one minibatch update of one network);
+    /// returns true once the race is finished.
+    pub fn advance(&mut self, budget: u32) -> bool {
+        self.race.advance(budget)
+    }
+
+    pub fn finished(&self) -> bool {
+        self.race.finished()
+    }
+
+    /// `{phase: "upstream" | "downstream" | "done", done, total, fraction}`.
+    pub fn progress_json(&self) -> String {
+        serde_json::to_string(&self.race.progress()).unwrap_or_default()
+    }
+
+    /// Mean and spread of every contender's curves so far.
+    pub fn curves_json(&self) -> String {
+        serde_json::to_string(&self.race.curves()).unwrap_or_default()
+    }
+
+    /// The CLI's JSON lines so far, one per line.
+    pub fn lines(&self) -> String {
+        self.race.lines().join("\n")
+    }
+
+    /// The unit statistics at the switch, once the upstream phase is over.
+    pub fn switch_json(&self) -> Option<String> {
+        self.race.switch_line()
+    }
+
+    pub fn query(&self) -> String {
+        self.race.config().to_query()
+    }
+
+    pub fn draw(&self, canvas: HtmlCanvasElement, dpr: f64, theme: &str) -> Result<(), JsError> {
+        let theme = Theme::named(theme, dpr);
+        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("the canvas has no 2-D context"))?;
+        let area = backend.into_drawing_area();
+        charts::race::draw(&area, &self.race, &theme).map_err(|e| JsError::new(&format!("drawing the race: {e:?}")))?;
+        area.present().map_err(|e| JsError::new(&format!("drawing the race: {e:?}")))
+    }
+
+    pub fn describe(&self) -> String {
+        charts::race::describe(&self.race)
+    }
+}

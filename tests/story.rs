@@ -24,6 +24,7 @@ fn every_chapter_is_a_valid_distinct_query() {
         Config::from_query(c.query).unwrap_or_else(|e| panic!("{}: {e}", c.id));
         assert!(seen.insert(c.query), "{} repeats another chapter's settings", c.id);
         assert!(c.text.len() > 60 && !c.title.is_empty());
+        assert!(c.kind == "alignment" || c.kind == "race", "{}: kind {}", c.id, c.kind);
     }
 }
 

@@ -88,3 +88,28 @@ fn every_chart_draws_on_a_canvas_and_describes_itself() {
     }
     assert!(app.draw("nope", canvas, 1.0, "light").is_err());
 }
+
+#[wasm_bindgen_test]
+fn a_small_race_runs_to_the_end_and_draws() {
+    use covalign::web::{race_presets_json, RaceApp};
+    let presets = json(&race_presets_json());
+    assert_eq!(presets.as_array().unwrap().len(), 3);
+    let mut race = RaceApp::new("dim=4&hidden=32&upstream_steps=20&downstream_steps=20&repeats=2&task=low:2&bogus=1");
+    assert_eq!(json(&race.notices_json()).as_array().unwrap().len(), 1);
+    let mut calls = 0;
+    while !race.advance(50) {
+        calls += 1;
+        assert!(calls < 10_000, "the race never finished");
+    }
+    assert_eq!(json(&race.progress_json())["phase"], "done");
+    let curves = json(&race.curves_json());
+    assert_eq!(curves.as_array().unwrap().len(), 5, "five contenders");
+    assert!(race.lines().lines().count() > 5);
+    assert!(race.switch_json().unwrap().contains("\"phase\":\"switch\""));
+    let document = web_sys::window().unwrap().document().unwrap();
+    let canvas: web_sys::HtmlCanvasElement = document.create_element("canvas").unwrap().dyn_into().unwrap();
+    canvas.set_width(640);
+    canvas.set_height(360);
+    race.draw(canvas, 1.0, "light").unwrap();
+    assert!(race.describe().len() > 10);
+}

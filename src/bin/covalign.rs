@@ -17,7 +17,8 @@ struct Options {
     transfer: bool,
     config: Config,
     steps: u64,
-    every: u64,
+    /// `None` = not given: 100 for a run, derived from the downstream steps for the race.
+    every: Option<u64>,
     overlap: bool,
 }
 
@@ -27,7 +28,7 @@ fn usage() -> String {
          usage: covalign [--KEY VALUE ...] [--steps N] [--every K] [--overlap]\n       \
          covalign transfer [--KEY VALUE ...] [--every K]\n\n\
          run options:\n  --steps N     steps to train (default 2000)\n  \
-         --every K     print a line every K steps (default 100)\n  \
+         --every K     print a line every K steps (default 100; for transfer, downstream_steps/20)\n  \
          --overlap     add the overlap matrix to every line\n\nsettings (same names as the page's URL):\n",
     );
     let defaults = Config::default();
@@ -38,7 +39,7 @@ fn usage() -> String {
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options { transfer: false, config: Config::default(), steps: 2000, every: 100, overlap: false };
+    let mut options = Options { transfer: false, config: Config::default(), steps: 2000, every: None, overlap: false };
     let mut pairs = Vec::new();
     let mut i = 0;
     if args.first().map(String::as_str) == Some("transfer") {
@@ -72,7 +73,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         i += 1;
         match name.as_str() {
             "steps" => options.steps = count("steps", &value, 0, 10_000_000)?,
-            "every" => options.every = count("every", &value, 1, 10_000_000)?,
+            "every" => options.every = Some(count("every", &value, 1, 10_000_000)?),
             _ => pairs.push((name, value)),
         }
     }
@@ -92,7 +93,7 @@ fn run(options: Options) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if options.transfer {
-        covalign::transfer::run(&options.config, options.every as usize, |line| {
+        covalign::transfer::run(&options.config, options.every.unwrap_or(0) as usize, |line| {
             writeln!(out, "{line}").and_then(|_| out.flush())
         })?;
         return Ok(());
@@ -109,7 +110,7 @@ fn run(options: Options) -> std::io::Result<()> {
         if done >= options.steps || snapshot.diverged {
             break;
         }
-        let next = options.every.min(options.steps - done) as u32;
+        let next = options.every.unwrap_or(100).min(options.steps - done) as u32;
         // On divergence this stops early; the next line printed says so.
         experiment.step(next);
     }
