@@ -330,7 +330,7 @@ impl Experiment {
             self.accuracy_sum += accuracy / members;
             self.batches_since_record += 1;
             self.step += 1;
-            if self.recording && self.step % self.history_interval == 0 {
+            if self.recording && self.step.is_multiple_of(self.history_interval) {
                 self.record();
             }
         }

@@ -150,7 +150,7 @@ fn alignment_share_is_one_for_a_commuting_matrix_that_is_arbitrary_inside_a_dege
         // A must not depend on which basis of the degenerate eigenspaces the data side uses.
         let mut rotated = v.clone();
         let inside = random_orthonormal(3, &mut r);
-        let top = &v.columns(0, 3) * inside;
+        let top = v.columns(0, 3) * inside;
         rotated.columns_mut(0, 3).copy_from(&top);
         let a2 = alignment_share(&sigma_w, &data_eigen(&rotated, &values));
         assert!((a2 - 1.0).abs() < TIGHT, "seed {seed}: A with another basis of the eigenspace = {a2}");
