@@ -35,6 +35,15 @@ export const CONTROL_KINDS = {
 
 export const SPECTRUM_PRESETS = ['iso', 'power:1', 'power:2', 'step:1:4'];
 
+export const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+/** Copies the methods and accessors of `source`'s prototype onto `target`'s (feature modules). */
+export function mixin(target, source) {
+  for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(source.prototype))) {
+    if (name !== 'constructor') Object.defineProperty(target.prototype, name, descriptor);
+  }
+}
+
 /** Tiny DOM builder: h('button', {type: 'button', onclick}, 'text'). */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -102,7 +111,7 @@ export function buildToolbar(full, actions) {
  * The settings form: one labelled control per engine key, grouped. set(key, value) applies a
  * value and returns an error message or null; the form shows that message beside the control.
  */
-export function buildSettings(keys, set) {
+export function buildSettings(keys, set, extras = []) {
   const groups = new Map();
   const fields = new Map(); // key -> {sync(value, get), error}
   const form = h('form', { class: 'settings', onsubmit: (e) => e.preventDefault() });
@@ -130,6 +139,15 @@ export function buildSettings(keys, set) {
     const wide = spec.kind === 'spectrum' || spec.kind === 'basis' || spec.kind === 'text';
     groups.get(spec.group).append(h('div', { class: `field${wide ? ' wide' : ''}` },
       label, field.element, h('p', { class: 'help', id: `${id}-help` }, help), error));
+  }
+  // View-only controls (not engine keys), e.g. the theme: {group, id, label, help, element}.
+  for (const { group, id, label, help, element } of extras) {
+    if (!groups.has(group)) {
+      const fields = h('div', { class: 'fields' });
+      form.append(h('fieldset', {}, h('legend', {}, group), fields));
+      groups.set(group, fields);
+    }
+    groups.get(group).append(h('div', { class: 'field' }, h('label', { for: id, title: help }, label), element));
   }
   return {
     element: form,

@@ -1,50 +1,38 @@
 // <covalign-demo>: a tiny network trained on random labels, its first layer's weight
 // covariance turning into alignment with the data covariance (Maennel et al., NeurIPS 2020).
 //
-//   <script type="module" src="covalign.js"></script>
+//   <script type="module" src="https://example.org/covalign/www/covalign.js"></script>
 //   <covalign-demo dim="2" spectrum="power:2" autoplay></covalign-demo>
 //
 // Attributes: every config key (same names as the URL query), plus controls (none | minimal |
-// full), autoplay, panels (data,weights,curves,overlap,eigenmap), height, speed (steps per
-// frame, or "slow"), theme (auto | light | dark | contrast) and url-state (the page's own demo:
+// full), autoplay, until (autoplay stops at this step), panels (data,weights,curves,overlap,
+// eigenmap,misalignment,alignment,training), height (of each chart), speed (steps per frame, or
+// "slow"), theme (auto | light | dark | contrast), story (a chapter id of the guided story),
+// keyboard (global: shortcuts work anywhere on the page) and url-state (the page's own demo:
 // reads and writes the address). The engine (Rust → wasm) owns the model, the numbers and the
-// pictures; this file owns the DOM, the controls and the animation loop.
+// pictures; this file owns the element's life, its state and the animation loop. The pieces
+// of the view live beside it: controls, panels, story, lecture (keys, fullscreen, help),
+// export, notices.
 import { loadEngine, messageOf } from './engine.js';
-import { CONTROL_KINDS, MAX_SPEED, buildSettings, buildToolbar, h } from './controls.js';
+import { CONTROL_KINDS, MAX_SPEED, buildSettings, buildToolbar, h, mixin, reducedMotion } from './controls.js';
 import { createUrlWriter, splitQuery, uiQuery } from './url-state.js';
 import { CSS } from './element-css.js';
+import { parsePanels } from './panels.js';
+import { Painter } from './painter.js';
+import { ExportMethods, buildExportMenu } from './export.js';
+import { buildHelp, buildThemeField, buildViewControls, keyCommand, toggleFullscreen } from './lecture.js';
+import { StoryMethods, chapterView } from './story.js';
+import './race-chapter.js';
+import { divergenceNotice, notice } from './notices.js';
 
-const PANELS = {
-  data: { title: 'Data', swatch: 'data', note: 'points x, their covariance Σx and its axes' },
-  weights: { title: 'First-layer weights', swatch: 'weights', note: 'one point per neuron, their covariance Σw and its axes' },
-  curves: { title: 'Over training', wide: true, note: 'misalignment M on the data basis vs a random basis; alignment; loss' },
-  overlap: { title: 'Overlap of eigenvectors', note: '(vᵢ·uⱼ)²: a permutation matrix means aligned' },
-  eigenmap: { title: 'Eigenvalue map f(σ)', note: 'spread of the weights along each data axis' },
-};
-const VIEW_ATTRIBUTES = ['controls', 'autoplay', 'panels', 'height', 'speed', 'theme', 'url-state', 'keyboard'];
+const VIEW_ATTRIBUTES = ['controls', 'autoplay', 'until', 'panels', 'height', 'speed', 'theme', 'story', 'url-state', 'keyboard'];
 const DEFAULT_SPEED = 3; // steps per frame: the 2-D rotation takes a couple of seconds
 const SLOW_FRAMES = 10; // slow motion: one step every 10 frames, about 6 steps a second
-const EVENT_INTERVAL = 250; // ms between snapshots: readout and covalign-snapshot events
-const READOUT_INTERVAL = 1000; // ms between screen-reader readouts
-// While training, ms between redraws of each panel; any change of settings redraws them all.
-const REDRAW_INTERVAL = { data: 500, weights: 0, curves: 100, overlap: 100, eigenmap: 100 };
+const LECTURE_SCALE = 1.15; // in fullscreen the charts' type and lines are this much larger
 // `hidden` is both a config key (the first layer's width) and HTML's boolean attribute:
 // an empty value (el.hidden = true) is not a width, so it means "the default".
 const isWidth = (name, value) => !(name === 'hidden' && value === '');
-const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
-
-const fmt = (x, digits = 3) => (x == null || !Number.isFinite(x) ? '–' : Number(x).toPrecision(digits));
-
-/** The one-line readout: step, loss, and the angle (2-D) or the alignment share. */
-export function readoutText(s) {
-  const parts = [`Step ${s.step.toLocaleString('en')}`, `loss ${fmt(s.loss)}`, `accuracy ${Math.round(100 * s.accuracy)}%`];
-  if (s.isotropic_data) parts.push('isotropic data: nothing to align with');
-  else if (s.angle_deg != null) parts.push(`angle ${s.angle_deg.toFixed(1)}° (0° = aligned, 45° = not)`);
-  else parts.push(`alignment ${fmt(s.alignment, 2)} (chance ${fmt(s.alignment_chance, 2)})`);
-  parts.push(`gap M(random) − M(data) ${fmt(s.misalignment_random - s.misalignment, 2)}`);
-  if (s.diverged) parts.push('diverged');
-  return parts.join(' · ');
-}
+const isOn = (value) => value != null && value !== 'false' && value !== '0';
 
 class CovalignDemo extends HTMLElement {
   static observedAttributes = [...Object.keys(CONTROL_KINDS), ...VIEW_ATTRIBUTES];
@@ -56,27 +44,31 @@ class CovalignDemo extends HTMLElement {
     this._root = h('div', { class: 'root', tabindex: '-1' }, h('p', { class: 'loading' }, 'Loading the demo…'));
     this.shadowRoot.append(this._root);
     this._app = null;
+    this._view = {}; // view options from the address or chosen in the demo; they beat attributes
     this._playing = false;
+    this._playTo = null; // pause on reaching this step (autoplay's `until`, a story chapter)
     this._speed = DEFAULT_SPEED;
     this._slowFrame = 0;
     this._onScreen = false; // until the IntersectionObserver's first report
     this._raf = 0;
     this._dirty = true;
-    this._lastReport = -Infinity;
-    this._lastAnnounce = -Infinity;
-    this._reportTimer = 0;
-    this._canvases = new Map();
     this._drawErrors = new Set();
-    this._urlUi = {};
-    // Kept across re-renders (a change of `controls` must not drop a notice).
+    this._chapter = null;
+    // Kept across re-renders (a change of `controls` must not drop a notice or the help).
     this._notices = h('div', { class: 'status' });
     this._divergence = h('div', {});
     this._readout = h('p', { class: 'readout', 'aria-hidden': 'true' });
     this._liveReadout = h('p', { class: 'sr-only', 'aria-live': 'polite' });
+    this._help = buildHelp();
+    this._painter = new Painter({
+      host: this, readout: this._readout, liveReadout: this._liveReadout, onError: (chart, err) => this._reportDrawError(chart, err),
+    });
     this.ready = new Promise((resolve) => { this._resolveReady = resolve; });
     this._tick = this._tick.bind(this);
     this._onKey = this._onKey.bind(this);
     this._onVisibility = () => this._invalidate();
+    this._onFullscreen = () => this._changed(false);
+    this._onPopState = () => this._followAddress();
   }
 
   // ---- public API -------------------------------------------------------------------------
@@ -87,6 +79,8 @@ class CovalignDemo extends HTMLElement {
   get playing() { return this._playing; }
   /** Every setting as a query string: opening it reproduces this run exactly. */
   get query() { return this._app ? this._app.query() : ''; }
+  /** The theme in use: light, dark or contrast. */
+  get theme() { return this._theme; }
   play() {
     if (this._app?.diverged()) return;
     this._playing = true;
@@ -95,6 +89,7 @@ class CovalignDemo extends HTMLElement {
   }
   pause() {
     this._playing = false;
+    this._playTo = null;
     this._syncChrome();
     this._invalidate(); // every panel and the readout show exactly where training stopped
   }
@@ -112,6 +107,13 @@ class CovalignDemo extends HTMLElement {
     this._invalidate();
     return taken;
   }
+  toggleFullscreen() { return toggleFullscreen(this).catch((err) => this._notice(`Fullscreen was refused: ${messageOf(err)}`)); }
+  showHelp() {
+    if (!this._help.element.isConnected) this._root.append(this._help.element); // only once asked for
+    this._help.open(this.shadowRoot.activeElement ?? document.activeElement);
+  }
+  // Also: story, chapter, loadChapter(id), nextChapter(±1), leaveStory() from story.js;
+  // exportPNG(chart), exportCSV(), exportJSON(), download(kind, chart) from export.js.
 
   // ---- lifecycle ---------------------------------------------------------------------------
   connectedCallback() {
@@ -121,12 +123,14 @@ class CovalignDemo extends HTMLElement {
     });
     this._intersection.observe(this);
     document.addEventListener('visibilitychange', this._onVisibility);
+    document.addEventListener('fullscreenchange', this._onFullscreen);
+    if (this.hasAttribute('url-state')) addEventListener('popstate', this._onPopState);
     this._keyTarget = this._globalKeys() ? document : this;
     this._keyTarget.addEventListener('keydown', this._onKey);
     this._colorScheme = matchMedia('(prefers-color-scheme: dark)');
     this._colorScheme.onchange = () => this._applyTheme();
     this._resize = new ResizeObserver((entries) => this._onResize(entries));
-    for (const { canvas } of this._canvases.values()) this._resize.observe(canvas);
+    for (const { canvas } of this._painter.canvases.values()) this._resize.observe(canvas);
     if (!this._started) {
       this._started = true;
       this._start();
@@ -139,6 +143,8 @@ class CovalignDemo extends HTMLElement {
     this._intersection?.disconnect();
     this._resize?.disconnect();
     document.removeEventListener('visibilitychange', this._onVisibility);
+    document.removeEventListener('fullscreenchange', this._onFullscreen);
+    removeEventListener('popstate', this._onPopState);
     this._keyTarget?.removeEventListener('keydown', this._onKey);
     if (this._colorScheme) this._colorScheme.onchange = null;
     cancelAnimationFrame(this._raf);
@@ -147,6 +153,7 @@ class CovalignDemo extends HTMLElement {
 
   attributeChangedCallback(name, old, value) {
     if (!this._app || old === value || name === 'url-state' || name === 'keyboard') return;
+    delete this._view[name]; // the page author's new value beats what the reader chose
     if (name in CONTROL_KINDS) {
       const fallback = this._keys.find((k) => k.name === name)?.default;
       const message = this._set(name, value != null && isWidth(name, value) ? value : fallback);
@@ -155,8 +162,11 @@ class CovalignDemo extends HTMLElement {
       this._setSpeed(this._parseSpeed(value));
     } else if (name === 'theme') {
       this._applyTheme();
-    } else if (name === 'autoplay') {
-      if (value !== null && !reducedMotion()) this.play();
+    } else if (name === 'autoplay' || name === 'until') {
+      if (isOn(this.getAttribute('autoplay')) && !reducedMotion()) this._autoplay();
+    } else if (name === 'story') {
+      if (value == null) this.leaveStory();
+      else this.loadChapter(value);
     } else {
       this._render(); // controls, panels, height
     }
@@ -171,14 +181,17 @@ class CovalignDemo extends HTMLElement {
         `The demo could not start: its WebAssembly module failed to load (${messageOf(err)}).`));
       return;
     }
+    this._engine = engine;
     this._keys = engine.keys;
     const fromUrl = this.hasAttribute('url-state') ? splitQuery(location.search) : { engine: '', ui: {} };
-    this._urlUi = fromUrl.ui;
+    this._view = fromUrl.ui;
+    const chapter = this._findChapter(this._option('story'));
     const fromAttributes = Object.keys(CONTROL_KINDS)
       .filter((k) => this.hasAttribute(k) && isWidth(k, this.getAttribute(k)))
       .map((k) => `${k}=${encodeURIComponent(this.getAttribute(k))}`);
-    // Later pairs win: the address overrides the page author's attributes.
-    this._app = new engine.App([...fromAttributes, fromUrl.engine].filter(Boolean).join('&'));
+    // Later pairs win: a chapter beats the page author's attributes, the address beats both.
+    this._app = new engine.App([...fromAttributes, chapter?.query, fromUrl.engine].filter(Boolean).join('&'));
+    if (chapter) this._enterChapter(chapter);
     this._speed = this._parseSpeed(this._option('speed'));
     this._render();
     const notices = JSON.parse(this._app.notices_json());
@@ -188,23 +201,46 @@ class CovalignDemo extends HTMLElement {
         { items: notices.map((n) => n.message) });
       for (const n of notices) if (n.key) this._settings?.flag(n.key, n.message);
     }
-    const autoplay = this._option('autoplay');
-    if (autoplay != null && autoplay !== 'false' && autoplay !== '0' && !reducedMotion()) this.play();
+    if (chapter) this._startChapter();
+    else if (isOn(this._option('autoplay')) && !reducedMotion()) this._autoplay();
     this._writeUrl();
     this._resolveReady();
   }
 
-  /** A view option: from the address (url-state pages) or else the attribute. */
-  _option(name) { return this._urlUi[name] ?? this.getAttribute(name); }
+  /** A view option: what the reader chose or the address says, else the attribute. */
+  _option(name) { return this._view[name] ?? this.getAttribute(name); }
   _globalKeys() { return this.hasAttribute('url-state') || this.getAttribute('keyboard') === 'global'; }
+  /** Controls: the option, but an embedded page (embed=1) shows only the transport bar. */
+  _controls() { return this._view.controls ?? (this._view.embed != null ? 'minimal' : this.getAttribute('controls') ?? 'minimal'); }
+
+  _autoplay() {
+    const until = Number(this._option('until'));
+    this._playTo = until > 0 ? until : null;
+    if (this._playTo == null || this.step < this._playTo) this.play();
+  }
+
+  // ---- the experiment ---------------------------------------------------------------------
+  /** A fresh engine object for `query` (a story chapter, the address after Back). */
+  _replaceApp(query) {
+    const app = new this._engine.App(query);
+    this._painter.forget();
+    this._app.free();
+    this._app = app;
+    this._drawErrors.clear();
+    this._showDivergence(false);
+    this._changed(false);
+  }
 
   // ---- DOM ---------------------------------------------------------------------------------
   /** (Re)build the chrome and the panels from the current view options. */
   _render() {
-    const controls = this._option('controls') ?? 'minimal';
+    this._chapterElement = null;
+    const view = chapterView(this._chapter);
+    if (view) return this._renderChapterView(view);
+    const controls = this._controls();
     const actions = {
-      toggle: () => (this._playing ? this.pause() : this.play()),
-      step: () => { this.pause(); this.advance(1); },
+      toggle: () => this._command('toggle'),
+      step: () => this._command('step'),
       reset: () => this.reset(),
       setSpeed: (speed) => this._setSpeed(speed),
       set: (key, value) => {
@@ -213,52 +249,56 @@ class CovalignDemo extends HTMLElement {
       },
     };
     this._toolbar = controls === 'none' ? null : buildToolbar(controls === 'full', actions);
-    this._settings = controls === 'full' ? buildSettings(this._keys, (k, v) => this._set(k, v)) : null;
-    const panels = h('div', { class: 'panels' });
+    this._viewControls = this._toolbar && buildViewControls({ fullscreen: () => this.toggleFullscreen(), help: () => this.showHelp() });
+    const charts = this._panelList();
+    if (controls === 'full') this._viewControls.element.append(buildExportMenu(charts, (kind, chart) => this._command('download', kind, chart)));
+    this._toolbar?.element.append(this._viewControls?.element ?? '');
+    this._themeField = controls === 'full' ? buildThemeField((theme) => this._setTheme(theme)) : null;
+    this._settings = controls === 'full' ? buildSettings(this._keys, (k, v) => this._set(k, v), [this._themeField.field]) : null;
     this._resize?.disconnect();
-    this._canvases.clear();
-    for (const chart of this._panelList()) {
-      const spec = PANELS[chart];
-      const canvas = h('canvas', { role: 'img', 'data-chart': chart, 'aria-label': spec.title });
-      const projection = h('span', { class: 'note projection' });
-      panels.append(h('figure', { class: `panel${spec.wide ? ' wide' : ''}`, 'data-panel': chart },
-        h('figcaption', {},
-          h('span', { class: 'title' }, spec.swatch ? h('span', { class: `swatch ${spec.swatch}`, 'aria-hidden': 'true' }) : null, spec.title),
-          h('span', { class: 'note' }, spec.note), projection),
-        canvas));
-      this._canvases.set(chart, { canvas, projection, drawnAt: -Infinity });
-      this._resize?.observe(canvas);
-    }
+    const panels = this._painter.build(charts);
+    for (const { canvas } of this._painter.canvases.values()) this._resize?.observe(canvas);
     const height = this._option('height');
     this._root.style.setProperty('--panel-height', height ? (/^\d+(\.\d+)?$/.test(height) ? `${height}px` : height) : 'auto');
     this._root.replaceChildren(
-      this._notices, this._divergence, this._toolbar?.element ?? '', this._readout, this._liveReadout,
+      this._notices, this._divergence, this._chapter ? this._buildStoryPanel() : '', this._toolbar?.element ?? '',
+      this._readout, this._liveReadout,
       h('div', { class: `layout${this._settings ? ' with-settings' : ''}` }, panels, this._settings?.element ?? ''));
     this._applyTheme();
     this._changed(false);
   }
 
-  _panelList() {
-    const wanted = (this._option('panels') ?? Object.keys(PANELS).join(','))
-      .split(',').map((p) => p.trim()).filter((p) => p in PANELS);
-    return wanted.length ? wanted : Object.keys(PANELS);
+  /** A chapter with a view of its own (the race): the chapter bar, then that view. */
+  _renderChapterView(view) {
+    this._toolbar = this._viewControls = this._settings = this._themeField = null;
+    this._resize?.disconnect();
+    this._painter.build([]);
+    this._chapterElement = view.render(this, this._chapter);
+    this._root.replaceChildren(this._notices, this._buildStoryPanel(), this._chapterElement);
+    this._applyTheme();
   }
+
+  _panelList() { return parsePanels(this._option('panels') ?? this._chapter?.panels); }
 
   _applyTheme() {
     const theme = this._option('theme');
     this._theme = ['light', 'dark', 'contrast'].includes(theme) ? theme : (this._colorScheme?.matches ? 'dark' : 'light');
     this._root.dataset.theme = this._theme;
-    this._invalidate();
+    this._chapterElement?.setAttribute('theme', this._theme);
+    this._changed(false);
   }
 
-  /** A dismissible notice (role="alert"); `items` become a list under the message. */
-  _notice(message, { items = [], error = false } = {}) {
-    const body = h('div', { class: 'body' }, h('span', {}, message));
-    if (items.length) body.append(h('ul', {}, ...items.map((i) => h('li', {}, i))));
-    const notice = h('div', { class: `notice${error ? ' error' : ''}`, role: 'alert' }, body);
-    notice.append(h('button', { type: 'button', class: 'dismiss', 'aria-label': 'Dismiss this notice', onclick: () => notice.remove() }, '×'));
-    this._notices.append(notice);
-    return notice;
+  _setTheme(theme) {
+    // `auto` is the absence of a choice, unless the page author's attribute must be overridden.
+    this._view.theme = theme === 'auto' && !this.hasAttribute('theme') ? undefined : theme;
+    this._applyTheme();
+    this._writeUrl();
+  }
+
+  _notice(message, options) {
+    const element = notice(message, options);
+    this._notices.append(element);
+    return element;
   }
 
   _checkDivergence() {
@@ -274,13 +314,11 @@ class CovalignDemo extends HTMLElement {
     // A tenth of the rate, but never above the default: lr = 100000 should suggest a rate that trains.
     const usual = Number(this._keys.find((k) => k.name === 'lr')?.default ?? lr);
     const lower = Number(Math.min(lr / 10, usual).toPrecision(2));
-    const notice = h('div', { class: 'notice error divergence', role: 'alert' }, h('div', { class: 'body' },
-      h('strong', {}, `Training diverged at step ${this._app.step_count()}`),
-      ` — the loss overflowed (NaN or infinity), so training is paused. The learning rate lr = ${lr} is too large: lower it and press Reset.`,
-      h('div', { class: 'actions' },
-        h('button', { type: 'button', onclick: () => this._set('lr', String(lower)) || this.reset() }, `Use lr = ${lower} and reset`),
-        h('button', { type: 'button', onclick: () => this.reset() }, 'Reset'))));
-    this._divergence.replaceChildren(notice);
+    this._divergence.replaceChildren(divergenceNotice({
+      step: this._app.step_count(), lr, lower,
+      useLower: () => this._set('lr', String(lower)) || this.reset(),
+      reset: () => this.reset(),
+    }));
   }
 
   // ---- state changes -----------------------------------------------------------------------
@@ -298,8 +336,9 @@ class CovalignDemo extends HTMLElement {
   }
 
   _setSpeed(speed) {
+    if (speed !== 'slow') this._fastSpeed = speed;
     this._speed = speed;
-    if (this.hasAttribute('url-state')) this._urlUi.speed = speed === DEFAULT_SPEED ? undefined : String(speed);
+    this._view.speed = speed === DEFAULT_SPEED ? undefined : String(speed);
     this._syncChrome();
     this._writeUrl();
   }
@@ -320,13 +359,20 @@ class CovalignDemo extends HTMLElement {
   _syncChrome() {
     if (!this._app) return;
     this._toolbar?.sync({ playing: this._playing, speed: this._speed, seed: this._app.get('seed') });
+    this._viewControls?.sync({ fullscreen: document.fullscreenElement === this });
+    this._themeField?.sync(this._view.theme ?? this.getAttribute('theme') ?? 'auto');
     this._settings?.sync((k) => this._app.get(k), JSON.parse(this._app.variances_json()));
+    if (this._chapter) this._storyPanel?.sync(this.step, this._chapter);
   }
 
-  _writeUrl() {
+  _writeUrl(push = false) {
     if (!this.hasAttribute('url-state') || !this._app) return;
     this._urlWriter ??= createUrlWriter();
-    this._urlWriter([this._app.query(), uiQuery(this._urlUi)].filter(Boolean).join('&'));
+    const query = this._app.query();
+    const engine = this._chapter && query === this._chapterQuery ? '' : query;
+    const full = [engine, uiQuery(this._view)].filter(Boolean).join('&');
+    if (push) this._urlWriter.push(full);
+    else this._urlWriter(full);
   }
 
   // ---- animation ---------------------------------------------------------------------------
@@ -348,85 +394,32 @@ class CovalignDemo extends HTMLElement {
     if (!this._app) return;
     let trained = false;
     if (this._running()) {
-      const n = this._speed === 'slow' ? Number(++this._slowFrame % SLOW_FRAMES === 0) : this._speed;
+      let n = this._speed === 'slow' ? Number(++this._slowFrame % SLOW_FRAMES === 0) : this._speed;
+      if (this._playTo != null) n = Math.min(n, Math.max(0, this._playTo - this.step));
       if (n) {
         this._app.step(n);
         trained = true;
         this._checkDivergence();
       }
-      this._requestFrame();
+      if (this._playTo != null && this.step >= this._playTo) this.pause();
+      else this._requestFrame();
     }
     if (!this._onScreen || document.hidden) return;
+    if (trained && this._chapter) this._storyPanel?.sync(this.step, this._chapter);
     if (this._dirty) this._draw(true);
     else if (trained) this._draw(false);
   }
 
   _onResize(entries) {
-    for (const entry of entries) {
-      const canvas = entry.target;
-      const box = entry.devicePixelContentBoxSize?.[0];
-      const width = box ? box.inlineSize : Math.round(entry.contentRect.width * devicePixelRatio);
-      const height = box ? box.blockSize : Math.round(entry.contentRect.height * devicePixelRatio);
-      if (canvas.width !== width || canvas.height !== height) {
-        canvas.width = width;
-        canvas.height = height;
-      }
-    }
+    this._painter.resize(entries);
     // Draw now, before the browser paints the cleared canvases.
     if (this._app) this._draw(true);
   }
 
-  /**
-   * Redraw the panels. After a change (`all`) every panel is drawn; while training, each at
-   * its own pace (REDRAW_INTERVAL): the rotating weights every frame, the rest less often.
-   */
   _draw(all) {
     if (all) this._dirty = false;
-    const now = performance.now();
-    const dim = Number(this._app.get('dim'));
-    for (const [chart, panel] of this._canvases) {
-      const { canvas, projection } = panel;
-      if (!canvas.width || !canvas.height) continue;
-      if (!all && now - panel.drawnAt < REDRAW_INTERVAL[chart]) continue;
-      panel.drawnAt = now;
-      try {
-        this._app.draw(chart, canvas, canvas.width / canvas.clientWidth || devicePixelRatio, this._theme);
-      } catch (err) {
-        this._reportDrawError(chart, err);
-      }
-      if (all && (chart === 'data' || chart === 'weights')) {
-        projection.textContent = dim > 2 ? `(d = ${dim}: projected onto data directions ${this._app.get('proj').replace(',', ' and ')})` : '';
-      }
-    }
-    this._report();
-  }
-
-  /**
-   * The numbers, at most every EVENT_INTERVAL: readout and covalign-snapshot event; and every
-   * READOUT_INTERVAL for screen readers (live readout, chart descriptions). A timer makes sure
-   * the state that ends a burst of changes is reported too.
-   */
-  _report() {
-    const now = performance.now();
-    const sinceReport = now - this._lastReport;
-    if (sinceReport < EVENT_INTERVAL) return this._reportLater(EVENT_INTERVAL - sinceReport);
-    this._lastReport = now;
-    const snapshot = JSON.parse(this._app.snapshot_json());
-    const text = readoutText(snapshot);
-    this._readout.textContent = text;
-    this.dispatchEvent(new CustomEvent('covalign-snapshot', { detail: snapshot, bubbles: true, composed: true }));
-    const sinceAnnounce = now - this._lastAnnounce;
-    if (sinceAnnounce < READOUT_INTERVAL) return this._reportLater(READOUT_INTERVAL - sinceAnnounce);
-    this._lastAnnounce = now;
-    if (this._liveReadout.textContent !== text) this._liveReadout.textContent = text;
-    for (const [chart, { canvas }] of this._canvases) canvas.setAttribute('aria-label', this._app.describe(chart));
-  }
-
-  _reportLater(ms) {
-    this._reportTimer ||= setTimeout(() => {
-      this._reportTimer = 0;
-      if (this._app) this._report();
-    }, ms);
+    const enlarge = document.fullscreenElement === this ? LECTURE_SCALE : 1;
+    this._painter.draw(this._app, { all, theme: this._theme, enlarge });
   }
 
   _reportDrawError(chart, err) {
@@ -436,29 +429,38 @@ class CovalignDemo extends HTMLElement {
     this._notice(message, { error: true });
   }
 
-  // ---- keyboard ----------------------------------------------------------------------------
+  // ---- commands: buttons and keys ----------------------------------------------------------
   _onKey(event) {
-    if (!this._app || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-    const path = event.composedPath();
-    // A page-wide listener leaves keys typed inside other demos to them.
-    if (path.some((n) => n !== this && n.localName === 'covalign-demo')) return;
-    const target = path[0];
-    const tag = target?.localName;
-    const editing = ['input', 'select', 'textarea'].includes(tag) || target?.isContentEditable || target?.getAttribute?.('role') === 'slider';
-    if (editing) return;
-    if (event.key === ' ') {
-      if (tag === 'button' || tag === 'summary' || tag === 'a') return; // space activates those
-      this._playing ? this.pause() : this.play();
-    } else if (event.key === 'ArrowRight') {
-      this.pause();
-      this.advance(1);
-    } else if (event.key === 'r' || event.key === 'R') {
-      this.reset();
-    } else {
-      return;
+    const command = this._app && keyCommand(event, this);
+    if (command && this._command(command) !== false) event.preventDefault();
+  }
+
+  /** Runs a command; false when it does not apply here (the key then keeps its usual job). */
+  _command(name, ...args) {
+    const view = chapterView(this._chapter);
+    if (view?.command && this._chapterElement && view.command(this._chapterElement, name) !== false) return undefined;
+    switch (name) {
+      case 'toggle': return this._playing ? this.pause() : this.play();
+      case 'step': this.pause(); return void this.advance(1);
+      case 'reset': return this.reset();
+      case 'slow': return this._setSpeed(this._speed === 'slow' ? this._fastSpeed ?? DEFAULT_SPEED : 'slow');
+      case 'contrast': return this._setTheme(this._theme === 'contrast' ? 'auto' : 'contrast');
+      case 'fullscreen': return void this.toggleFullscreen();
+      case 'help': return this.showHelp();
+      case 'next': return this._chapter ? void this.nextChapter(1) : false;
+      case 'previous': return this._chapter ? void this.nextChapter(-1) : false;
+      case 'download':
+        try {
+          return void this.download(...args);
+        } catch (err) {
+          return void this._notice(`The export failed: ${messageOf(err)}`, { error: true });
+        }
+      default: return false;
     }
-    event.preventDefault();
   }
 }
 
+mixin(CovalignDemo, StoryMethods);
+mixin(CovalignDemo, ExportMethods);
 if (!customElements.get('covalign-demo')) customElements.define('covalign-demo', CovalignDemo);
+export { readoutText } from './painter.js';

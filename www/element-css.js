@@ -60,11 +60,79 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; 
 .loading { color: var(--muted); padding: 2em 0; text-align: center; }
 
 /* Transport bar */
-.toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em 1em; margin-bottom: 0.5em; }
+.toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em 0.7em; margin-bottom: 0.5em; }
 .toolbar .group { display: flex; align-items: center; gap: 0.4em; }
-.toolbar .speed input { width: 9em; }
-.toolbar .speed-value { min-width: 5.5em; font-variant-numeric: tabular-nums; color: var(--muted); }
-.toolbar .seed { width: 8.5em; }
+.toolbar .speed input { width: 6.5em; }
+.toolbar .speed-value { min-width: 4.9em; font-variant-numeric: tabular-nums; color: var(--muted); }
+.toolbar .seed { width: 6em; }
+/* Theme, fullscreen, help and export sit at the toolbar's right end, on whichever row. */
+.toolbar .view { margin-inline-start: auto; flex-wrap: wrap; }
+.help-button { min-width: 2.2em; padding: 0.3em 0.55em; font-weight: 700; }
+.export { position: relative; }
+.export summary {
+  list-style: none; cursor: pointer; background: var(--button); border: 1px solid var(--line);
+  border-radius: 6px; padding: 0.3em 0.8em; min-height: 2.2em; display: flex; align-items: center;
+}
+.export summary::-webkit-details-marker { display: none; }
+.export summary::after { content: "▾"; margin-inline-start: 0.4em; }
+.export[open] summary::after { content: "▴"; }
+.export summary:hover { background: var(--button-hover); }
+.export-menu {
+  position: absolute; right: 0; top: calc(100% + 0.3em); z-index: 5; width: max-content; max-width: 20em;
+  background: var(--surface); border: 1px solid var(--line); border-radius: 8px; padding: 0.5em 0.6em 0.6em;
+  display: flex; flex-direction: column; gap: 0.3em; box-shadow: 0 4px 18px rgb(0 0 0 / 0.2);
+}
+.export-menu p { margin: 0.3em 0 0; font-size: 0.8em; color: var(--muted); }
+.export-menu button { text-align: start; }
+
+/* The guided story's chapter bar */
+.story {
+  background: var(--surface); border: 1px solid var(--line); border-inline-start: 5px solid var(--data);
+  border-radius: 8px; padding: 0.55em 0.9em 0.75em; margin-bottom: 0.75em;
+}
+.story-head { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3em 0.8em; color: var(--muted); font-size: 0.9em; }
+.story .kicker { font-weight: 700; color: var(--ink); text-transform: uppercase; letter-spacing: 0.06em; font-size: 0.85em; }
+.story .index-label { margin-inline-start: auto; min-width: 0; max-width: 100%; }
+.story .chapter-index { width: auto; max-width: 100%; color: var(--ink); }
+.story h2 { font-size: 1.3em; line-height: 1.25; margin: 0.3em 0 0.2em; }
+.story .text { margin: 0 0 0.65em; max-width: 62em; }
+.story-nav { display: flex; flex-wrap: wrap; gap: 0.5em; }
+.story-nav .leave { margin-inline-start: auto; }
+
+/* Keyboard help */
+dialog.help {
+  background: var(--surface); color: var(--ink); border: 2px solid var(--line); border-radius: 10px;
+  padding: 1em 1.25em; width: min(36em, 92vw); max-height: 90vh; overflow: auto;
+}
+dialog.help::backdrop { background: rgb(0 0 0 / 0.6); }
+dialog.help h2 { margin: 0 0 0.5em; font-size: 1.25em; }
+dialog.help table { border-collapse: collapse; width: 100%; }
+dialog.help th { text-align: start; font-weight: normal; white-space: nowrap; vertical-align: top; padding: 0.3em 1em 0.3em 0; }
+dialog.help td { padding: 0.3em 0; }
+dialog.help tr + tr > * { border-top: 1px solid var(--line); }
+dialog.help .note { color: var(--muted); font-size: 0.9em; }
+dialog.help .actions { display: flex; justify-content: flex-end; }
+kbd {
+  font: 0.9em ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; background: var(--bg);
+  border: 1px solid var(--muted); border-bottom-width: 2px; border-radius: 4px; padding: 0 0.35em;
+}
+
+/* Lecture mode: the element fills the screen, with larger type (the charts scale too), and
+   the panels sized so that data, weights and curves fit on one 16:9 screen; the settings
+   stay at hand in a narrower column with smaller type. */
+:host(:fullscreen) { overflow: auto; font-size: clamp(18px, 0.7vw + 9.5px, 34px); background: #000; }
+:host(:fullscreen) .root { min-height: 100%; border-radius: 0; padding: 0.6em 1em; }
+:host(:fullscreen) .panel figcaption .note:not(.projection) { display: none; }
+:host(:fullscreen) canvas { max-height: 36vh; }
+:host(:fullscreen) .panel.wide canvas { max-height: 27vh; }
+:host(:fullscreen) .settings { font-size: 0.75em; }
+@container (min-width: 1050px) {
+  :host(:fullscreen) .layout.with-settings { grid-template-columns: minmax(0, 1fr) 16em; }
+}
+
+@media (prefers-reduced-motion: reduce) {
+  *, *::before, *::after, ::backdrop { transition: none !important; animation: none !important; scroll-behavior: auto !important; }
+}
 
 .readout {
   margin: 0 0 0.6em; font-variant-numeric: tabular-nums; min-height: 1.45em;
@@ -104,9 +172,11 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; 
 /* margin-top: auto keeps canvases of one row aligned when their captions wrap differently. */
 canvas { display: block; width: 100%; aspect-ratio: 1; height: var(--panel-height); margin-top: auto; }
 .panel.wide canvas { aspect-ratio: 2.4; }
+.panel.short canvas { aspect-ratio: 4 / 3; }
 /* Narrow: the engine stacks the three curve charts, so the canvas must be tall. */
 @container (max-width: 600px) {
   .panel.wide canvas { aspect-ratio: 0.6; }
+  .panel.short canvas { aspect-ratio: 1; }
   .root { padding: 0.5em 0.25em; }
   .panel { padding: 0.35em 0.3em 0.3em; }
 }

@@ -1,8 +1,8 @@
 // The page's state in its address: config keys for the engine, plus a few view-only
-// parameters (speed, autoplay, theme, ...) that the engine must never see.
+// parameters (speed, autoplay, theme, story, ...) that the engine must never see.
 
 /** Parameters that belong to the element's view, not to the experiment. */
-export const UI_PARAMS = ['speed', 'autoplay', 'theme', 'panels', 'controls', 'embed'];
+export const UI_PARAMS = ['speed', 'autoplay', 'until', 'theme', 'panels', 'controls', 'height', 'embed', 'story'];
 
 /**
  * Split a query string into the engine's part (raw pairs, order and encoding kept, so the
@@ -37,19 +37,30 @@ export function createUrlWriter(interval = 300) {
   let pending = null;
   let timer = 0;
   let last = 0;
+  const urlOf = (query) => {
+    const url = new URL(location.href);
+    url.search = query ? `?${query}` : '';
+    return url;
+  };
   const flush = () => {
     timer = 0;
     last = performance.now();
-    const url = new URL(location.href);
-    url.search = pending ? `?${pending}` : '';
+    const url = urlOf(pending);
     if (url.href !== location.href) history.replaceState(history.state, '', url);
   };
-  return (query) => {
+  const write = (query) => {
     pending = query;
     if (timer) return;
     const wait = Math.max(0, interval - (performance.now() - last));
     timer = setTimeout(flush, wait);
   };
+  /** A new history entry now (a story chapter): Back returns to the previous one. */
+  write.push = (query) => {
+    pending = query;
+    const url = urlOf(query);
+    if (url.href !== location.href) history.pushState(history.state, '', url);
+  };
+  return write;
 }
 
 /** The view parameters as a query string (null values are left out). */
