@@ -9,7 +9,7 @@ registerChapterKind('race', {
     // Defines <covalign-race>; the element below upgrades when the module arrives.
     import('./race.js').catch((err) => demo._notice(`The transfer race could not load: ${err.message}`, { error: true }));
     // autoplay: the race itself declines to start under prefers-reduced-motion.
-    return h('covalign-race', { preset: chapter.id, theme: demo.theme, autoplay: !reducedMotion() });
+    return h('covalign-race', { preset: chapter.id, chrome: 'none', theme: demo.theme, autoplay: !reducedMotion() });
   },
   /** The demo's keys drive the race: space runs or stops it, r resets it. */
   command(race, name) {

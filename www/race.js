@@ -3,7 +3,9 @@
 // (RaceApp in src/web.rs) does the work a slice at a time so that every frame stays short.
 //
 // Attributes: preset (helps | depends | hurts), any settings key (same names as the URL; they
-// override the preset's), autoplay, theme (auto | light | dark | contrast).
+// override the preset's), autoplay, theme (auto | light | dark | contrast), chrome (none hides
+// the heading, the preset buttons and the explanation: for hosts that show their own, such as
+// the story's chapter bar).
 // API: run(), stop(), reset(), .progress, .curves, .lines; events covalign-race-progress
 // (a few times a second) and covalign-race-done (detail = curves).
 import { loadEngine, messageOf } from './engine.js';
@@ -67,7 +69,7 @@ function el(tag, props = {}, ...children) {
 const percent = (x) => `${Math.round(100 * x)}%`;
 
 class CovalignRace extends HTMLElement {
-  static observedAttributes = ['preset', 'theme'];
+  static observedAttributes = ['preset', 'theme', 'chrome'];
 
   constructor() {
     super();
@@ -95,7 +97,13 @@ class CovalignRace extends HTMLElement {
     if (name === 'preset') {
       this._overrides = {};
       this._start(false);
-    } else this._draw();
+    } else if (name === 'chrome') this._applyChrome();
+    else this._draw();
+  }
+
+  _applyChrome() {
+    const hide = this.getAttribute('chrome') === 'none';
+    for (const node of [this._heading, this._presetBar, this._why]) node.hidden = hide;
   }
 
   disconnectedCallback() { this.stop(); }
@@ -109,7 +117,7 @@ class CovalignRace extends HTMLElement {
   _query() {
     const params = new URLSearchParams(this._preset().query);
     for (const { name, value } of this.attributes) {
-      if (!['preset', 'theme', 'autoplay', 'id', 'class', 'style'].includes(name)) params.set(name, value);
+      if (!['preset', 'theme', 'autoplay', 'chrome', 'id', 'class', 'style'].includes(name)) params.set(name, value);
     }
     for (const [k, v] of Object.entries(this._overrides)) params.set(k, v);
     return params.toString();
@@ -132,9 +140,11 @@ class CovalignRace extends HTMLElement {
     this._result.setAttribute('aria-live', 'polite');
     this._error = el('p', { className: 'error', hidden: true, role: 'alert' });
     this._table = el('div');
+    this._heading = el('h3', { textContent: 'Transfer race: does pre-training on random labels help?' });
+    this._presetBar = el('div', { className: 'presets', role: 'group', ariaLabel: 'race presets' }, ...this._presetButtons);
     this._root.append(
-      el('h3', { textContent: 'Transfer race: does pre-training on random labels help?' }),
-      el('div', { className: 'presets', role: 'group', ariaLabel: 'race presets' }, ...this._presetButtons),
+      this._heading,
+      this._presetBar,
       this._why,
       el('details', {}, el('summary', { textContent: 'Settings' }), el('div', { className: 'fields' }, ...this._fields.map((f) => f[1]))),
       el('div', { className: 'actions' }, this._runButton, el('button', { type: 'button', textContent: 'Reset', onclick: () => this.reset() })),
@@ -144,6 +154,7 @@ class CovalignRace extends HTMLElement {
       this._result,
       this._table,
     );
+    this._applyChrome();
     new ResizeObserver(() => this._draw()).observe(this._canvas);
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this._draw());
   }
