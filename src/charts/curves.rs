@@ -33,26 +33,10 @@ fn builder<'a, 'b, DB: DrawingBackend>(area: &'a DrawingArea<DB, Shift>, title: 
     let mut b = ChartBuilder::on(area);
     b.margin(theme.px(8.0))
         .margin_right(theme.px(16.0))
-        .caption(title, theme.font(15.0))
+        .caption(title, theme.font(14.0))
         .x_label_area_size(theme.px(40.0))
         .y_label_area_size(theme.px(52.0));
     b
-}
-
-fn legend_style<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-    position: SeriesLabelPosition,
-    theme: &Theme,
-) -> DrawResult<DB> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .label_font(theme.font(12.0))
-        .background_style(theme.background.mix(0.85))
-        .border_style(theme.grid)
-        .margin(theme.px(6.0))
-        .legend_area_size(theme.px(22.0))
-        .draw()
 }
 
 /// M(data eigenbasis) and M(random basis), log scale.
@@ -63,7 +47,7 @@ pub fn draw_misalignment<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, expe
     let values = history.iter().flat_map(|r| [r.misalignment, r.misalignment_random]).filter(|v| v.is_finite());
     let (lo, hi) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v.max(floor)), hi.max(v)));
     let (lo, hi) = if lo.is_finite() && hi > 0.0 { (lo / 2.0, (hi * 2.0).max(lo * 10.0)) } else { (floor, 1.0) };
-    let mut chart = builder(area, "Misalignment (lower = aligned)", theme)
+    let mut chart = builder(area, "M: data basis (blue) vs random (grey)", theme)
         .build_cartesian_2d(step_range(history), (lo..hi).log_scale())?;
     chart
         .configure_mesh()
@@ -87,15 +71,11 @@ pub fn draw_misalignment<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, expe
             theme.px(7.0),
             theme.px(4.0),
             random.stroke_width(width),
-        ))?
-        .label("random basis")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], random.stroke_width(3)));
+        ))?;
     let data = theme.data;
     chart
-        .draw_series(LineSeries::new(history.iter().map(|r| (r.step as f64, r.misalignment.max(floor))), data.stroke_width(width)))?
-        .label("data eigenbasis")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], data.stroke_width(3)));
-    legend_style(&mut chart, SeriesLabelPosition::LowerRight, theme)
+        .draw_series(LineSeries::new(history.iter().map(|r| (r.step as f64, r.misalignment.max(floor))), data.stroke_width(width)))?;
+    Ok(())
 }
 
 /// The alignment share A with its chance level 2/(d+2).
@@ -103,7 +83,7 @@ pub fn draw_alignment<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experim
     area.fill(&theme.background)?;
     let history = experiment.history();
     let chance = 2.0 / (experiment.config().dim as f64 + 2.0);
-    let title = if experiment.distribution().is_isotropic() { "Alignment share (trivially 1: isotropic data)" } else { "Alignment share A" };
+    let title = if experiment.distribution().is_isotropic() { "Alignment share: 1 (isotropic data)" } else { "Alignment share A (dashed: chance)" };
     let mut chart = builder(area, title, theme).build_cartesian_2d(step_range(history), 0.0..1.05)?;
     chart
         .configure_mesh()
@@ -127,15 +107,11 @@ pub fn draw_alignment<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experim
             theme.px(7.0),
             theme.px(4.0),
             muted.stroke_width(theme.px(1.5)),
-        ))?
-        .label("chance 2/(d+2)")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], muted.stroke_width(2)));
+        ))?;
     let weights = theme.weights;
     chart
-        .draw_series(LineSeries::new(history.iter().map(|r| (r.step as f64, r.alignment)), weights.stroke_width(theme.px(2.5))))?
-        .label("share of Σw's anisotropy aligned")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], weights.stroke_width(3)));
-    legend_style(&mut chart, SeriesLabelPosition::LowerRight, theme)
+        .draw_series(LineSeries::new(history.iter().map(|r| (r.step as f64, r.alignment)), weights.stroke_width(theme.px(2.5))))?;
+    Ok(())
 }
 
 /// Mean minibatch loss (left axis) and accuracy (right axis).
@@ -143,10 +119,10 @@ pub fn draw_training<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experime
     area.fill(&theme.background)?;
     let history = experiment.history();
     let max_loss = history.iter().map(|r| r.loss).filter(|v| v.is_finite()).fold(0.0f64, f64::max);
-    // Headroom above the loss curve for the legend.
-    let max_loss = if max_loss > 0.0 { max_loss * 1.45 } else { 1.0 };
-    let mut chart = builder(area, "Training loss and accuracy", theme)
-        .right_y_label_area_size(theme.px(44.0))
+    // A little headroom above the loss curve.
+    let max_loss = if max_loss > 0.0 { max_loss * 1.1 } else { 1.0 };
+    let mut chart = builder(area, "Loss (solid), accuracy (dashed)", theme)
+        .right_y_label_area_size(theme.px(58.0))
         .build_cartesian_2d(step_range(history), 0.0..max_loss)?
         .set_secondary_coord(step_range(history), 0.0..1.05);
     chart
@@ -174,9 +150,7 @@ pub fn draw_training<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experime
         .draw()?;
     let ink = theme.ink;
     chart
-        .draw_series(LineSeries::new(history.iter().map(|r| (r.step as f64, r.loss)), ink.stroke_width(theme.px(2.0))))?
-        .label("loss")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ink.stroke_width(3)));
+        .draw_series(LineSeries::new(history.iter().map(|r| (r.step as f64, r.loss)), ink.stroke_width(theme.px(2.0))))?;
     let muted = theme.muted;
     chart
         .draw_secondary_series(DashedLineSeries::new(
@@ -184,16 +158,6 @@ pub fn draw_training<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experime
             theme.px(6.0),
             theme.px(3.0),
             muted.stroke_width(theme.px(2.0)),
-        ))?
-        .label("accuracy")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], muted.stroke_width(3)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(theme.font(12.0))
-        .background_style(theme.background.mix(0.85))
-        .border_style(theme.grid)
-        .margin(theme.px(6.0))
-        .legend_area_size(theme.px(22.0))
-        .draw()
+        ))?;
+    Ok(())
 }
