@@ -2,25 +2,16 @@
 // control with a visible focus ring; names for every control and chart (from Chromium's own
 // accessibility tree); the colour-blind-safe palette; reduced motion; fullscreen, high
 // contrast, slow motion and the keyboard help.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RESULTS_DIR, launchBrowser, startServer } from './harness.mjs';
+import { RESULTS_DIR, useBrowser } from './harness.mjs';
 import { demo, downloadOf, everyDemo, nextFrames, openDemoPage } from './demo-helpers.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser((up) => ({ server, browser } = up));
 
 /** The focused element, looking into shadow roots: {id (data-kb), tag, type, role, outline}. */
 const focused = (page) => page.evaluate(() => {

@@ -3,20 +3,14 @@
 // libm crate, and JSON prints shortest round-trip floats. The eigen-decompositions behind the
 // alignment measures go through nalgebra, which calls the platform's own hypot: those values
 // agree to a relative 1e-9 rather than bit for bit.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { launchBrowser, startServer, openPage, ROOT } from './harness.mjs';
+import { openPage, ROOT, useBrowser } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let server;
+let browser;
+useBrowser((up) => ({ server, browser } = up));
 
 const EXACT = ['step', 'loss', 'accuracy', 'dead_fraction', 'firing_rate', 'diverged', 'isotropic_data', 'sigma'];
 

@@ -1,23 +1,14 @@
 // Embedding: the blog-post example (several <covalign-demo> elements, one script tag), the
 // iframe route (?embed=1), the module found from any URL, and no request to another host.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launchBrowser, screenshot, startServer, ROOT } from './harness.mjs';
+import { screenshot, ROOT, useBrowser } from './harness.mjs';
 import { demo, demosReady, everyDemo, nextFrames, openDemoPage } from './demo-helpers.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser((up) => ({ server, browser } = up));
 
 const steps = (page) => everyDemo(page, (el) => el.step);
 const waitStep = (page, index, atLeast, timeout = 15000) => page.waitForFunction(

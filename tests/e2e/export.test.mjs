@@ -1,22 +1,13 @@
 // Export: every chart as a PNG (drawn again at 2×), the metric history as CSV, and Σx, Σw,
 // their eigenvectors and the metrics as JSON, from the menu (real downloads) and the API.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startServer } from './harness.mjs';
+import { useBrowser } from './harness.mjs';
 import { PNG_SIGNATURE, demo, downloadOf, openDemoPage, pngSize } from './demo-helpers.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser((up) => ({ server, browser } = up));
 
 const CSV_HEADER = 'step,loss,accuracy,misalignment,misalignment_random,alignment,angle_deg';
 

@@ -2,6 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer as startStaticServer } from '../../scripts/serve.mjs';
 
@@ -54,4 +55,22 @@ export async function screenshot(page, name) {
   const path = join(RESULTS_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * One static server and one browser for a whole test file: started before its first test,
+ * closed after its last. `onReady({server, browser})` hands them to the file.
+ */
+export function useBrowser(onReady) {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    onReady({ server, browser });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 }

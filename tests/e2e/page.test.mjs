@@ -1,20 +1,11 @@
 // End-to-end tests of the page and the <covalign-demo> element in real Chromium.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+import { openPage, screenshot, useBrowser } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser((up) => ({ server, browser } = up));
 
 /** Opens the page (query = '?...') and waits until the demo has loaded and drawn once. */
 async function open(query = '', viewport) {

@@ -1,18 +1,12 @@
 // The transfer race panel in real Chromium: each preset runs to the end, draws every
 // contender's curve, and the outcome has the direction the preset promises.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startServer, openPage, screenshot } from './harness.mjs';
+import { openPage, screenshot, useBrowser } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let server;
+let browser;
+useBrowser((up) => ({ server, browser } = up));
 
 async function race(page, preset) {
   return page.evaluate(async (preset) => {

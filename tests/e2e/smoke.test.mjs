@@ -1,20 +1,11 @@
 // Smoke test: the page and the built wasm are served as a browser needs them.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+import { openPage, screenshot, useBrowser } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser((up) => ({ server, browser } = up));
 
 test('index page loads with HTTP 200', async () => {
   const { page, response } = await openPage(browser, server.url);
