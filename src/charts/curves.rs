@@ -2,7 +2,7 @@
 //! paper's picture: alignment is the gap that opens), the alignment share against its chance
 //! level, and the training loss and accuracy.
 
-use super::{DrawResult, Theme};
+use super::{house_style, DrawResult, Theme};
 use crate::experiment::{Experiment, Record};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -49,17 +49,11 @@ pub fn draw_misalignment<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, expe
     let (lo, hi) = if lo.is_finite() && hi > 0.0 { (lo / 2.0, (hi * 2.0).max(lo * 10.0)) } else { (floor, 1.0) };
     let mut chart = builder(area, "M: data basis (blue) vs random (grey)", theme)
         .build_cartesian_2d(step_range(history), (lo..hi).log_scale())?;
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh(), theme)
         .x_desc("training step")
         .y_desc("M, summed over basis")
-        .axis_desc_style(theme.font(13.0))
-        .label_style(theme.muted_font(12.0))
         .x_labels(4)
         .y_labels(4)
-        .max_light_lines(0)
-        .bold_line_style(theme.grid.stroke_width(theme.px(1.0)))
-        .axis_style(theme.muted.stroke_width(theme.px(1.0)))
         .x_label_formatter(&step_label)
         .y_label_formatter(&|v| format!("{v:.0e}"))
         .draw()?;
@@ -85,17 +79,11 @@ pub fn draw_alignment<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experim
     let chance = 2.0 / (experiment.config().dim as f64 + 2.0);
     let title = if experiment.distribution().is_isotropic() { "Alignment share: 1 (isotropic data)" } else { "Alignment share A (dashed: chance)" };
     let mut chart = builder(area, title, theme).build_cartesian_2d(step_range(history), 0.0..1.05)?;
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh(), theme)
         .x_desc("training step")
         .y_desc("A (1 = aligned)")
-        .axis_desc_style(theme.font(13.0))
-        .label_style(theme.muted_font(12.0))
         .x_labels(4)
         .y_labels(6)
-        .max_light_lines(0)
-        .bold_line_style(theme.grid.stroke_width(theme.px(1.0)))
-        .axis_style(theme.muted.stroke_width(theme.px(1.0)))
         .x_label_formatter(&step_label)
         .y_label_formatter(&|v| format!("{v:.1}"))
         .draw()?;
@@ -125,17 +113,11 @@ pub fn draw_training<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experime
         .right_y_label_area_size(theme.px(58.0))
         .build_cartesian_2d(step_range(history), 0.0..max_loss)?
         .set_secondary_coord(step_range(history), 0.0..1.05);
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh(), theme)
         .x_desc("training step")
         .y_desc("cross-entropy (nats)")
-        .axis_desc_style(theme.font(13.0))
-        .label_style(theme.muted_font(12.0))
         .x_labels(4)
         .y_labels(4)
-        .max_light_lines(0)
-        .bold_line_style(theme.grid.stroke_width(theme.px(1.0)))
-        .axis_style(theme.muted.stroke_width(theme.px(1.0)))
         .x_label_formatter(&step_label)
         .y_label_formatter(&|v| format!("{v:.1}"))
         .draw()?;

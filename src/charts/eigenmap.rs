@@ -2,7 +2,7 @@
 //! eigen-direction, against that direction's standard deviation. Increasing then decreasing
 //! is the paper's typical shape; in the tiny MLP it is often decreasing (partial whitening).
 
-use super::{DrawResult, Theme};
+use super::{house_style, DrawResult, Theme};
 use crate::experiment::{Alignment, Experiment};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -25,17 +25,11 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experiment: &Expe
         .x_label_area_size(theme.px(40.0))
         .y_label_area_size(theme.px(52.0))
         .build_cartesian_2d((smin - pad).max(0.0)..smax + pad, 0.0..fmax)?;
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh(), theme)
         .x_desc("data std σᵢ along vᵢ")
         .y_desc("weight std f(σᵢ)")
-        .axis_desc_style(theme.font(13.0))
-        .label_style(theme.muted_font(12.0))
         .x_labels(5)
         .y_labels(5)
-        .max_light_lines(0)
-        .bold_line_style(theme.grid.stroke_width(theme.px(1.0)))
-        .axis_style(theme.muted.stroke_width(theme.px(1.0)))
         .x_label_formatter(&|v| format!("{v:.2}"))
         .y_label_formatter(&|v| format!("{v:.2}"))
         .draw()?;

@@ -189,6 +189,24 @@ pub(crate) fn projected(p: &DMatrix<f64>, cov: &DMatrix<f64>) -> (Matrix2<f64>, 
     (m2, [pair(0), pair(1)])
 }
 
+/// The axes every chart shares: labelled axes, a faint major grid and no minor one, muted
+/// ticks; each chart adds its descriptions, label counts and formats.
+pub(crate) fn house_style<'a, 'b, 'm, X, Y, XT, YT, DB>(
+    mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
+    theme: &Theme,
+) -> &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType = XT> + plotters::coord::ranged1d::ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + plotters::coord::ranged1d::ValueFormatter<YT>,
+    DB: DrawingBackend,
+{
+    mesh.axis_desc_style(theme.font(13.0))
+        .label_style(theme.muted_font(12.0))
+        .max_light_lines(0)
+        .bold_line_style(theme.grid.stroke_width(theme.px(1.0)))
+        .axis_style(theme.muted.stroke_width(theme.px(1.0)))
+}
+
 /// Points of the ellipse {x : xᵀ Σ⁻¹ x = k²} for a 2 × 2 covariance given by its eigenpairs.
 pub(crate) fn ellipse(eigen: &[(f64, [f64; 2]); 2], k: f64) -> Vec<(f64, f64)> {
     let (a, b) = (k * eigen[0].0.sqrt(), k * eigen[1].0.sqrt());

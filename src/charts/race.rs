@@ -7,7 +7,7 @@
 //! `scratch` and its muted grey for the `scale_only` control, and differ in dash too, so that
 //! they stay apart in grey-scale and under the common colour-vision deficiencies.
 
-use super::{DrawResult, Theme};
+use super::{house_style, DrawResult, Theme};
 use crate::transfer::{Contender, Phase, Race};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -54,17 +54,11 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, race: &Race, them
         .x_label_area_size(theme.px(40.0))
         .y_label_area_size(theme.px(52.0))
         .build_cartesian_2d(0.0..steps, 0.0..1.02)?;
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh(), theme)
         .x_desc("downstream step (minibatches of real labels)")
         .y_desc("test accuracy")
-        .axis_desc_style(theme.font(13.0))
-        .label_style(theme.muted_font(12.0))
         .x_labels(6)
         .y_labels(6)
-        .max_light_lines(0)
-        .bold_line_style(theme.grid.stroke_width(theme.px(1.0)))
-        .axis_style(theme.muted.stroke_width(theme.px(1.0)))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| percent(*v))
         .draw()?;

@@ -2,7 +2,7 @@
 //! each with its covariance ellipse (two standard deviations) and eigenvector arrows, on equal
 //! axes so that the angle between them on screen is the true angle.
 
-use super::{arrow, ellipse, projected, projection, square_ranges, DrawResult, Theme};
+use super::{house_style, arrow, ellipse, projected, projection, square_ranges, DrawResult, Theme};
 use crate::experiment::{Alignment, Experiment};
 use nalgebra::DMatrix;
 use plotters::coord::Shift;
@@ -68,17 +68,11 @@ fn panel<DB: DrawingBackend>(
         .x_label_area_size(frame.x_label)
         .y_label_area_size(frame.y_label)
         .build_cartesian_2d(xr.clone(), yr.clone())?;
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh(), theme)
         .x_desc(labels[0].as_str())
         .y_desc(labels[1].as_str())
-        .axis_desc_style(theme.font(13.0))
-        .label_style(theme.muted_font(12.0))
         .x_labels(5)
         .y_labels(5)
-        .max_light_lines(0)
-        .bold_line_style(theme.grid.stroke_width(theme.px(1.0)))
-        .axis_style(theme.muted.stroke_width(theme.px(1.0)))
         .x_label_formatter(&|v| format!("{v:.1}"))
         .y_label_formatter(&|v| format!("{v:.1}"))
         .draw()?;
