@@ -153,3 +153,35 @@ impl Dataset {
         self.labels.is_empty()
     }
 }
+
+/// Minibatches from a fixed set: a shuffled pass, reshuffled at the end of every epoch, from a
+/// generator of its own (so that networks trained side by side can share or not share it).
+#[derive(Debug, Clone)]
+pub struct Minibatches {
+    rng: Rng,
+    order: Vec<u32>,
+    cursor: usize,
+}
+
+impl Minibatches {
+    pub fn new(points: usize, rng: Rng) -> Self {
+        // The cursor starts past the end, so the first batch shuffles first.
+        Minibatches { rng, order: (0..points as u32).collect(), cursor: usize::MAX }
+    }
+
+    /// Append the next `batch` points (rows of `inputs`, `dim` wide, with their `targets`; a
+    /// batch may run into the next epoch) to `x` and `labels`.
+    pub fn fill(&mut self, inputs: &[f32], targets: &[u32], dim: usize, batch: usize, x: &mut Vec<f32>, labels: &mut Vec<u32>) {
+        let n = self.order.len();
+        for _ in 0..batch {
+            if self.cursor >= n {
+                rng::shuffle(&mut self.rng, &mut self.order);
+                self.cursor = 0;
+            }
+            let i = self.order[self.cursor] as usize;
+            self.cursor += 1;
+            x.extend_from_slice(&inputs[i * dim..(i + 1) * dim]);
+            labels.push(targets[i]);
+        }
+    }
+}

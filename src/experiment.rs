@@ -29,9 +29,7 @@ const DIVERGED_LOSS: f64 = 1e6;
 struct Member {
     net: Mlp<f32>,
     optimizer: Optimizer,
-    batches: Rng,
-    order: Vec<u32>,
-    cursor: usize,
+    batches: data::Minibatches,
 }
 
 /// The scalar metrics at one step: a row of the history and of the CLI's output.
@@ -157,9 +155,7 @@ impl Experiment {
                 Member {
                     optimizer: Optimizer::new(config.optimizer, net.params.len()),
                     net,
-                    batches: rng::seeded(config.seed, stream::BATCHES + r),
-                    order: (0..config.samples as u32).collect(),
-                    cursor: usize::MAX,
+                    batches: data::Minibatches::new(config.samples, rng::seeded(config.seed, stream::BATCHES + r)),
                 }
             })
             .collect();
@@ -278,18 +274,7 @@ impl Experiment {
             };
             return;
         }
-        let m = &mut self.members[member];
-        let n = m.order.len();
-        for _ in 0..batch {
-            if m.cursor >= n {
-                rng::shuffle(&mut m.batches, &mut m.order);
-                m.cursor = 0;
-            }
-            let i = m.order[m.cursor] as usize;
-            m.cursor += 1;
-            self.batch_x.extend_from_slice(&self.train.x[i * d..(i + 1) * d]);
-            self.batch_labels.push(self.train.labels[i]);
-        }
+        self.members[member].batches.fill(&self.train.x, &self.train.labels, d, batch, &mut self.batch_x, &mut self.batch_labels);
     }
 
     /// Train every network for up to `steps` minibatch steps. Returns how many were taken:

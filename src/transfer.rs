@@ -235,9 +235,7 @@ struct Downstream {
     train: Labelled,
     test: Labelled,
     lanes: Vec<Lane>,
-    batches: Rng,
-    order: Vec<u32>,
-    cursor: usize,
+    batches: data::Minibatches,
     /// `evals[contender][k]` at `Race::steps[k]`.
     evals: Vec<Vec<Eval>>,
 }
@@ -727,12 +725,11 @@ impl Race {
         });
 
         self.downstream.push(Downstream {
-            order: (0..train.labels.len() as u32).collect(),
+
             train,
             test,
             lanes,
-            batches: rng::seeded(seed, sub::BATCHES),
-            cursor: usize::MAX,
+            batches: data::Minibatches::new(DOWNSTREAM_TRAIN, rng::seeded(seed, sub::BATCHES)),
             evals: vec![Vec::new(); Contender::ALL.len()],
         });
     }
@@ -771,17 +768,7 @@ impl Race {
         for ds in &mut self.downstream {
             self.batch_x.clear();
             self.batch_labels.clear();
-            let n = ds.order.len();
-            for _ in 0..batch {
-                if ds.cursor >= n {
-                    rng::shuffle(&mut ds.batches, &mut ds.order);
-                    ds.cursor = 0;
-                }
-                let i = ds.order[ds.cursor] as usize;
-                ds.cursor += 1;
-                self.batch_x.extend_from_slice(&ds.train.x[i * d..(i + 1) * d]);
-                self.batch_labels.push(ds.train.labels[i]);
-            }
+            ds.batches.fill(&ds.train.x, &ds.train.labels, d, batch, &mut self.batch_x, &mut self.batch_labels);
             for lane in &mut ds.lanes {
                 if lane.diverged {
                     continue;
