@@ -287,6 +287,20 @@ pub fn repeat_seed(seed: u64, r: usize) -> u64 {
     rng::seeded(seed, stream::TRANSFER + r as u64).random::<u64>()
 }
 
+/// A preset's query: the settings every preset spells out, around the network and the race
+/// settings that make each one different.
+macro_rules! race_preset {
+    ($network:literal, $race:literal) => {
+        concat!(
+            "dim=16&spectrum=power:2&basis=axis&samples=512&labels=random&classes=10&",
+            $network,
+            "&activation=relu&init=iso&init_scale=1&optimizer=sgd&lr=0.2&momentum=0&weight_decay=0&batch=32&ensemble=1&",
+            $race,
+            "&downstream_steps=150&downstream_lr=0.05&downstream_classes=4&repeats=3"
+        )
+    };
+}
+
 /// The three guided presets: (id, title, query, why). Every setting that matters is spelled
 /// out, so a preset means the same whatever the defaults. Tuned with the CLI (numbers in
 /// tests/transfer.rs, which checks each outcome over 8 paired seeds).
@@ -294,25 +308,19 @@ pub const PRESETS: &[(&str, &str, &str, &str)] = &[
     (
         "helps",
         "It helps",
-        "dim=16&spectrum=power:2&basis=axis&samples=512&labels=random&classes=10&hidden=1024&hidden2=0&activation=relu\
-         &init=iso&init_scale=1&optimizer=sgd&lr=0.2&momentum=0&weight_decay=0&batch=32&ensemble=1\
-         &task=low:4&transfer=first&upstream_steps=300&downstream_steps=150&downstream_lr=0.05&downstream_classes=4&repeats=3",
+        race_preset!("hidden=1024&hidden2=0", "task=low:4&transfer=first&upstream_steps=300"),
         "Random labels shrink the first layer's weights along the high-variance directions, a partial whitening along the data's own axes; a task whose labels live in the four quietest directions then starts from weights already turned towards them, so the pre-trained layer and a layer drawn from N(0, Σw) both learn it much faster, while matching the weight scale alone gains nothing.",
     ),
     (
         "depends",
         "It depends on the task",
-        "dim=16&spectrum=power:2&basis=axis&samples=512&labels=random&classes=10&hidden=1024&hidden2=0&activation=relu\
-         &init=iso&init_scale=1&optimizer=sgd&lr=0.2&momentum=0&weight_decay=0&batch=32&ensemble=1\
-         &task=top:2&transfer=first&upstream_steps=300&downstream_steps=150&downstream_lr=0.05&downstream_classes=4&repeats=3",
+        race_preset!("hidden=1024&hidden2=0", "task=top:2&transfer=first&upstream_steps=300"),
         "The same pre-training, but the labels now live in the two loudest directions, the ones the whitening shrank: there is nothing to gain, and on some seeds the pre-trained layer is a little slower than a fresh one.",
     ),
     (
         "hurts",
         "It hurts",
-        "dim=16&spectrum=power:2&basis=axis&samples=512&labels=random&classes=10&hidden=256&hidden2=16&activation=relu\
-         &init=iso&init_scale=1&optimizer=sgd&lr=0.2&momentum=0&weight_decay=0&batch=32&ensemble=1\
-         &task=low:4&transfer=all&upstream_steps=1000&downstream_steps=150&downstream_lr=0.05&downstream_classes=4&repeats=3",
+        race_preset!("hidden=256&hidden2=16", "task=low:4&transfer=all&upstream_steps=1000"),
         "The quiet-direction task again, but now both hidden layers are transferred and the second one is narrow: pre-training on random labels has specialised it, most of its units fire on few new inputs, and fine-tuning through it falls behind a fresh network, even though the first layer alone (the covariance init) still helps.",
     ),
 ];
