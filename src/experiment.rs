@@ -117,7 +117,8 @@ pub struct Experiment {
     // Buffers reused every step.
     workspace: Workspace<f32>,
     gradient: Vec<f32>,
-    backup: Vec<Member>,
+    /// Each network's parameters and optimiser state before the current step.
+    backup: Vec<(Vec<f32>, Optimizer)>,
     batch_x: Vec<f32>,
     batch_z: Vec<f32>,
     batch_labels: Vec<u32>,
@@ -277,6 +278,23 @@ impl Experiment {
         self.members[member].batches.fill(&self.train.x, &self.train.labels, d, batch, &mut self.batch_x, &mut self.batch_labels);
     }
 
+    /// Save what a step changes in every network (not the minibatch order: training stops
+    /// after a divergence), reusing the buffers of the previous step.
+    fn save_state(&mut self) {
+        self.backup.resize_with(self.members.len(), || (Vec::new(), Optimizer::new(self.config.optimizer, 0)));
+        for ((params, optimizer), member) in self.backup.iter_mut().zip(&self.members) {
+            params.clone_from(&member.net.params);
+            optimizer.clone_from(&member.optimizer);
+        }
+    }
+
+    fn restore_state(&mut self) {
+        for ((params, optimizer), member) in self.backup.iter().zip(&mut self.members) {
+            member.net.params.copy_from_slice(params);
+            member.optimizer.clone_from(optimizer);
+        }
+    }
+
     /// Train every network for up to `steps` minibatch steps. Returns how many were taken:
     /// fewer when training diverges (then the last finite weights are kept).
     pub fn step(&mut self, steps: u32) -> u32 {
@@ -287,7 +305,7 @@ impl Experiment {
             }
             // Every network's state before this step: if any of them diverges, all go back, so
             // that the ensemble stays at the step it reports.
-            self.backup.clone_from(&self.members);
+            self.save_state();
             let mut loss = 0.0;
             let mut accuracy = 0.0;
             for r in 0..self.members.len() {
@@ -303,7 +321,7 @@ impl Experiment {
                     finite = member.net.params.iter().all(|p| p.is_finite() && p.abs() < 1e18);
                 }
                 if !finite {
-                    std::mem::swap(&mut self.members, &mut self.backup);
+                    self.restore_state();
                     self.diverged = true;
                     return taken;
                 }

@@ -14,10 +14,32 @@ pub struct Hyper {
     pub weight_decay: f64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub enum Optimizer {
     Sgd { velocity: Vec<f32> },
     Adam { first: Vec<f32>, second: Vec<f32>, steps: u32 },
+}
+
+impl Clone for Optimizer {
+    fn clone(&self) -> Self {
+        match self {
+            Optimizer::Sgd { velocity } => Optimizer::Sgd { velocity: velocity.clone() },
+            Optimizer::Adam { first, second, steps } => Optimizer::Adam { first: first.clone(), second: second.clone(), steps: *steps },
+        }
+    }
+
+    /// Reuses the buffers: the experiment saves the state before every step.
+    fn clone_from(&mut self, source: &Self) {
+        match (&mut *self, source) {
+            (Optimizer::Sgd { velocity }, Optimizer::Sgd { velocity: v }) => velocity.clone_from(v),
+            (Optimizer::Adam { first, second, steps }, Optimizer::Adam { first: f, second: s, steps: t }) => {
+                first.clone_from(f);
+                second.clone_from(s);
+                *steps = *t;
+            }
+            (this, source) => *this = source.clone(),
+        }
+    }
 }
 
 const BETA1: f32 = 0.9;
