@@ -353,6 +353,10 @@ fn parse_proj(value: &str) -> Result<(usize, usize), Error> {
 /// Largest sizes accepted: beyond them a browser tab would stall for seconds per frame.
 pub const MAX_DIM: usize = 128;
 pub const MAX_HIDDEN: usize = 4096;
+/// Parameters of all networks of an ensemble together (16 MB of f32, a few copies of it kept).
+pub const MAX_PARAMETERS: usize = 4_000_000;
+/// Parameters × batch of one step (a forward and a backward pass cost about 3× that).
+pub const MAX_STEP_WORK: u64 = 250_000_000;
 pub const MAX_SAMPLES: usize = 20_000;
 
 /// The settings table. The order is the order of the query string and of the CLI's help.
@@ -522,6 +526,48 @@ impl Config {
                 return Err(Error::OutOfRange { key: "task", value: format_task(self.task), min: "1".into(), max: self.dim.to_string() });
             }
         }
+        self.check_size()
+    }
+
+    /// Weights and biases of one network.
+    pub fn parameters(&self) -> usize {
+        let mut sizes = vec![self.dim, self.hidden];
+        if self.hidden2 > 0 {
+            sizes.push(self.hidden2);
+        }
+        sizes.push(self.classes);
+        sizes.windows(2).map(|w| (w[0] + 1) * w[1]).sum()
+    }
+
+    /// Each key has its own range, but together they could ask for gigabytes (a wasm page has
+    /// at most 4 GB) or minutes per step: bound the memory and the work of one step.
+    fn check_size(&self) -> Result<(), Error> {
+        let total = self.parameters() * self.ensemble;
+        if total > MAX_PARAMETERS {
+            return Err(Error::TooLarge {
+                reason: format!(
+                    "{} parameters in all ({} per network × ensemble {}); at most {} million keep a browser tab \
+                     responsive: lower hidden, hidden2 or ensemble",
+                    total,
+                    self.parameters(),
+                    self.ensemble,
+                    MAX_PARAMETERS / 1_000_000
+                ),
+            });
+        }
+        let work = total as u64 * self.batch as u64;
+        if work > MAX_STEP_WORK {
+            return Err(Error::TooLarge {
+                reason: format!(
+                    "one step would take {} million multiply-adds ({} parameters × batch {}); at most {} million \
+                     keep a frame short: lower batch, hidden, hidden2 or ensemble",
+                    work / 1_000_000,
+                    total,
+                    self.batch,
+                    MAX_STEP_WORK / 1_000_000
+                ),
+            });
+        }
         Ok(())
     }
 
@@ -581,10 +627,16 @@ impl Config {
                 Err(e) => {
                     // Reset whatever the error names; proj and task depend on dim, the
                     // spectrum list too: put back the default, which fits any dim.
-                    match e.key() {
-                        Some("proj") => config.proj = defaults.proj,
-                        Some("task") => config.task = defaults.task,
-                        _ => config.spectrum = defaults.spectrum.clone(),
+                    match (&e, e.key()) {
+                        (Error::TooLarge { .. }, _) => {
+                            config.hidden = defaults.hidden;
+                            config.hidden2 = defaults.hidden2;
+                            config.ensemble = defaults.ensemble;
+                            config.batch = defaults.batch;
+                        }
+                        (_, Some("proj")) => config.proj = defaults.proj,
+                        (_, Some("task")) => config.task = defaults.task,
+                        (_, _) => config.spectrum = defaults.spectrum.clone(),
                     }
                     errors.push(e);
                 }

@@ -22,6 +22,8 @@ pub enum Error {
     Inconsistent { reason: String },
     /// A malformed `key=value` pair in a query string.
     Malformed { pair: String },
+    /// Settings whose network (or race) is too big to train in a browser tab.
+    TooLarge { reason: String },
 }
 
 impl Error {
@@ -33,6 +35,7 @@ impl Error {
             | Error::OutOfRange { key, .. }
             | Error::UnknownChoice { key, .. } => Some(key),
             Error::BadSpectrum { .. } => Some("spectrum"),
+            Error::TooLarge { .. } => Some("hidden"),
             Error::Inconsistent { .. } | Error::Malformed { .. } => None,
         }
     }
@@ -53,6 +56,7 @@ impl fmt::Display for Error {
             }
             Error::BadSpectrum { reason } => write!(f, "spectrum: {reason}"),
             Error::Inconsistent { reason } => write!(f, "{reason}"),
+            Error::TooLarge { reason } => write!(f, "too large: {reason}"),
             Error::Malformed { pair } => {
                 write!(f, "'{pair}' is not of the form key=value")
             }

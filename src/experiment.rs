@@ -12,17 +12,19 @@ use nalgebra::DMatrix;
 use serde::Serialize;
 
 /// Points used for loss, accuracy and firing statistics in a snapshot: the first ones of the
-/// training set, or a fixed held-out set when training online. Up to 1024, fewer (down to 256)
-/// for large networks, so that a snapshot costs at most about 8 million multiply-adds — the
-/// page takes several a second.
+/// training set, or a fixed held-out set when training online. Up to 1024, fewer (down to 64)
+/// for large networks, so that a snapshot costs about 8 million multiply-adds (at most 32 for
+/// the largest network [`Config::validate`] allows) — the page takes several a second.
 fn evaluation_points(config: &Config) -> usize {
     let per_point: usize = layer_sizes(config).windows(2).map(|w| w[0] * w[1]).sum();
-    (8_000_000 / per_point.max(1)).clamp(256, 1024)
+    (8_000_000 / per_point.max(1)).clamp(64, 1024)
 }
 /// History rows kept; when full, every other row is dropped and the interval doubles.
 const HISTORY_ROWS: usize = 600;
 /// A loss above this is treated as diverged even while still finite.
-const DIVERGED_LOSS: f64 = 1e6;
+pub const DIVERGED_LOSS: f64 = 1e6;
+/// So is a weight above this in size: its square would overflow f32.
+pub const DIVERGED_WEIGHT: f32 = 1e18;
 
 /// One network of the ensemble with its own optimiser and minibatch order.
 #[derive(Debug, Clone)]
@@ -318,7 +320,7 @@ impl Experiment {
                 let mut finite = result.loss.is_finite() && result.loss < DIVERGED_LOSS && finite_gradient;
                 if finite {
                     member.optimizer.step(&mut member.net.params, &self.gradient, hyper);
-                    finite = member.net.params.iter().all(|p| p.is_finite() && p.abs() < 1e18);
+                    finite = member.net.params.iter().all(|p| p.is_finite() && p.abs() < DIVERGED_WEIGHT);
                 }
                 if !finite {
                     self.restore_state();
@@ -487,6 +489,8 @@ impl Experiment {
         match effect {
             Effect::Reset => *self = Experiment::new(config)?,
             Effect::Data => {
+                // A data change may come with live ones (reconfigure): a new optimiser too.
+                self.swap_optimizer(&config);
                 self.distribution = Distribution::new(&config);
                 self.reference_basis = reference_basis(&config, &self.distribution);
                 self.train.refresh(&self.distribution);
@@ -494,16 +498,21 @@ impl Experiment {
                 self.config = config;
             }
             Effect::Live => {
-                if config.optimizer != self.config.optimizer {
-                    for m in &mut self.members {
-                        m.optimizer = Optimizer::new(config.optimizer, m.net.params.len());
-                    }
-                }
+                self.swap_optimizer(&config);
                 self.config = config;
             }
             Effect::View | Effect::Transfer => self.config = config,
         }
         Ok(())
+    }
+
+    /// A new optimiser (fresh state) when the kind changes; the networks keep their weights.
+    fn swap_optimizer(&mut self, config: &Config) {
+        if config.optimizer != self.config.optimizer {
+            for m in &mut self.members {
+                m.optimizer = Optimizer::new(config.optimizer, m.net.params.len());
+            }
+        }
     }
 
     /// Back to step 0 with the same settings.

@@ -4,11 +4,12 @@ use crate::config::{Basis, Spectrum};
 use crate::rng::{gaussian, Rng};
 use nalgebra::DMatrix;
 
-/// The variances σ₁², …, σ_d² in the order of the basis columns (not sorted).
+/// The variances σ₁², …, σ_d² in the order of the basis columns (not sorted). `pow` is libm's,
+/// like every other transcendental on the training path: the same bits natively and in wasm.
 pub fn variances(spectrum: &Spectrum, dim: usize) -> Vec<f64> {
     let raw: Vec<f64> = match spectrum {
         Spectrum::Iso => vec![1.0; dim],
-        Spectrum::Power(a) => (1..=dim).map(|i| (i as f64).powf(-a)).collect(),
+        Spectrum::Power(a) => (1..=dim).map(|i| libm::pow(i as f64, -a)).collect(),
         Spectrum::Step(k, r) => (0..dim).map(|i| if i < *k { *r } else { 1.0 }).collect(),
         Spectrum::List(v) => return v.clone(),
     };

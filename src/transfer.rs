@@ -141,6 +141,9 @@ pub struct Eval {
     pub train_accuracy: f64,
     /// Mean minibatch cross-entropy since the previous evaluation (see [`TRAIN_EVALUATION`]).
     pub loss: f64,
+    /// This lane's training diverged at or before this step; it is frozen at its last finite
+    /// weights, so the numbers above are those of that network.
+    pub diverged: bool,
 }
 
 /// Mean and sd over the repeats at one evaluation step.
@@ -153,6 +156,8 @@ pub struct Point {
     pub train_accuracy_sd: f64,
     pub loss: f64,
     pub loss_sd: f64,
+    /// Repeats in which this contender's training diverged (frozen at its last finite weights).
+    pub diverged: usize,
 }
 
 /// One contender's curve.
@@ -272,6 +277,8 @@ pub struct Race {
     switch: Option<SwitchStats>,
     workspace: Workspace<f32>,
     gradient: Vec<f32>,
+    /// A lane's parameters before its current step (restored if the step overflows).
+    backup: Vec<f32>,
     batch_x: Vec<f32>,
     batch_labels: Vec<u32>,
 }
@@ -465,6 +472,7 @@ impl Race {
                 return Err(Error::OutOfRange { key, value: "0".into(), min: "1".into(), max: "100000".into() });
             }
         }
+        check_race_size(config)?;
         let every = if every == 0 { default_every(config.downstream_steps) } else { every };
         let seeds = (0..config.repeats).map(|r| repeat_seed(config.seed, r)).collect();
         Ok(Race {
@@ -484,6 +492,7 @@ impl Race {
             switch: None,
             workspace: Workspace::default(),
             gradient: Vec::new(),
+            backup: Vec::new(),
             batch_x: Vec::new(),
             batch_labels: Vec::new(),
         })
@@ -613,7 +622,7 @@ impl Race {
     }
 
     /// Build repeat r's downstream race from its pre-trained network.
-    fn switch_repeat(&mut self, up: Upstream) {
+    fn switch_repeat(&mut self, mut up: Upstream) {
         let r = self.current;
         let seed = self.seeds[r];
         let config = &self.config;
@@ -716,12 +725,9 @@ impl Race {
         let upstream_stats = stats_of(&pre);
         let pretrained_stats = stats_of(&lanes[Contender::Pretrained.index()].net);
         let scratch_stats = stats_of(&lanes[Contender::Scratch.index()].net);
-        let (upstream_loss, upstream_accuracy) = up
-            .experiment
-            .history()
-            .last()
-            .map(|h| (h.loss, h.accuracy))
-            .unwrap_or((f64::NAN, f64::NAN));
+        // Measured now: the upstream experiment stopped recording its history at step 0.
+        let upstream = up.experiment.snapshot();
+        let (upstream_loss, upstream_accuracy) = (upstream.loss, upstream.accuracy);
         self.pending.push(RepeatSwitch {
             seed,
             upstream: upstream_stats,
@@ -783,17 +789,23 @@ impl Race {
                 }
                 self.gradient.resize(lane.net.params.len(), 0.0);
                 let result = lane.net.loss_and_gradient(&self.batch_x, &self.batch_labels, &mut self.workspace, &mut self.gradient);
-                if !(result.loss.is_finite() && self.gradient.iter().all(|g| g.is_finite())) {
+                // The same rule as the experiment's: a loss this large has diverged even if finite.
+                if !(result.loss.is_finite() && result.loss < crate::experiment::DIVERGED_LOSS && self.gradient.iter().all(|g| g.is_finite())) {
+                    lane.diverged = true;
+                    continue;
+                }
+                // A lane that overflows goes back to its last finite weights and stops there, so
+                // that its evaluations stay numbers (flagged `diverged`), not NaN.
+                self.backup.clone_from(&lane.net.params);
+                lane.optimizer.step(&mut lane.net.params, &self.gradient, hyper);
+                if !lane.net.params.iter().all(|p| p.is_finite() && p.abs() < crate::experiment::DIVERGED_WEIGHT) {
+                    lane.net.params.copy_from_slice(&self.backup);
                     lane.diverged = true;
                     continue;
                 }
                 lane.loss_sum += result.loss;
                 lane.accuracy_sum += result.accuracy;
                 lane.batches += 1;
-                lane.optimizer.step(&mut lane.net.params, &self.gradient, hyper);
-                if !lane.net.params.iter().all(|p| p.is_finite()) {
-                    lane.diverged = true;
-                }
             }
         }
         self.step += 1;
@@ -835,7 +847,7 @@ impl Race {
         lane.loss_sum = 0.0;
         lane.accuracy_sum = 0.0;
         lane.batches = 0;
-        ds.evals[c].push(Eval { test_accuracy: test.accuracy, train_accuracy, loss });
+        ds.evals[c].push(Eval { test_accuracy: test.accuracy, train_accuracy, loss, diverged: lane.diverged });
         self.evaluated_lanes += 1;
         if lane_index + 1 < self.downstream.len() * per {
             self.evaluating = Some((step, lane_index + 1));
@@ -884,7 +896,8 @@ impl Race {
         let (test_accuracy, test_accuracy_sd) = mean_sd(evals().map(|e| e.test_accuracy));
         let (train_accuracy, train_accuracy_sd) = mean_sd(evals().map(|e| e.train_accuracy));
         let (loss, loss_sd) = mean_sd(evals().map(|e| e.loss));
-        Point { step: self.steps[k], test_accuracy, test_accuracy_sd, train_accuracy, train_accuracy_sd, loss, loss_sd }
+        let diverged = evals().filter(|e| e.diverged).count();
+        Point { step: self.steps[k], test_accuracy, test_accuracy_sd, train_accuracy, train_accuracy_sd, loss, loss_sd, diverged }
     }
 
     /// The unit statistics at the switch, once every repeat is pre-trained.
@@ -922,6 +935,7 @@ impl Race {
             "train_accuracy_sd": p.train_accuracy_sd,
             "loss": p.loss,
             "loss_sd": p.loss_sd,
+            "diverged": p.diverged,
         })
         .to_string()
     }
@@ -953,6 +967,37 @@ impl Race {
     pub fn lines(&self) -> Vec<String> {
         self.lines_from(0)
     }
+}
+
+/// The race trains repeats × 5 networks side by side, each step of all of them at once: bound
+/// their memory and the work of that step as [`Config::validate`] does for one experiment.
+fn check_race_size(config: &Config) -> Result<(), Error> {
+    let per_network = Config { classes: config.downstream_classes, ensemble: 1, ..config.clone() }.parameters();
+    let total = per_network * config.repeats * Contender::ALL.len();
+    let max = 4 * crate::config::MAX_PARAMETERS;
+    if total > max {
+        return Err(Error::TooLarge {
+            reason: format!(
+                "the race trains {total} parameters at once ({per_network} per network × 5 contenders × repeats {}); \
+                 at most {} million: lower repeats, hidden or hidden2",
+                config.repeats,
+                max / 1_000_000
+            ),
+        });
+    }
+    let work = total as u64 * config.batch as u64;
+    if work > crate::config::MAX_STEP_WORK {
+        return Err(Error::TooLarge {
+            reason: format!(
+                "one race step would take {} million multiply-adds ({total} parameters × batch {}); at most {} million: \
+                 lower repeats, batch or the widths",
+                work / 1_000_000,
+                config.batch,
+                crate::config::MAX_STEP_WORK / 1_000_000
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Run the race to the end, emitting each JSON line as soon as it exists.

@@ -149,6 +149,10 @@ fn every_mistake_exits_non_zero_with_one_line_naming_the_problem() {
         (&["--steps", "many"], &["steps", "many"]),
         (&["--every", "0"], &["every", "0"]),
         (&["dim", "3"], &["dim"]),
+        (&["--hidden", "4096", "--hidden2", "4096"], &["too large", "hidden2"]),
+        (&["transfer", "--steps", "10"], &["steps", "transfer", "downstream-steps"]),
+        (&["transfer", "--overlap"], &["overlap", "transfer"]),
+        (&["transfer", "--upstream-steps", "-3"], &["upstream_steps", "-3"]),
     ];
     for (args, fragments) in cases {
         messages.insert(assert_fails_with(args, fragments));
@@ -194,4 +198,27 @@ fn a_diverging_run_stops_early_and_says_so_on_its_last_line() {
 fn the_overlap_switch_takes_no_value() {
     // `--overlap` is a switch: `--overlap=no` must not silently turn the overlap *on*.
     assert_fails_with(&["--overlap=no", "--steps", "0"], &["overlap"]);
+}
+
+#[test]
+fn transfer_prints_a_switch_line_then_one_line_per_contender_and_evaluation() {
+    let out = covalign(&[
+        "transfer", "--dim", "4", "--hidden", "32", "--samples", "64", "--upstream-steps", "20",
+        "--downstream-steps", "10", "--every", "5", "--repeats", "2", "--downstream_classes=3",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = lines(&out);
+    assert_eq!(rows[0]["phase"], "switch", "{}", rows[0]);
+    assert_eq!(rows[0]["upstream_steps"], 20);
+    assert_eq!(rows[0]["repeats"], 2);
+    // Steps 0, 5 and 10, five contenders each.
+    assert_eq!(rows.len(), 1 + 3 * 5);
+    let contenders: std::collections::BTreeSet<_> = rows[1..].iter().map(|r| r["contender"].as_str().unwrap().to_string()).collect();
+    assert_eq!(contenders.into_iter().collect::<Vec<_>>(), ["covariance", "pretrained", "pretrained_raw", "scale_only", "scratch"]);
+    for row in &rows[1..] {
+        assert!([0, 5, 10].contains(&row["step"].as_u64().unwrap()), "{row}");
+        let accuracy = row["test_accuracy"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&accuracy), "{row}");
+        assert!(row["test_accuracy_sd"].as_f64().unwrap() >= 0.0, "{row}");
+    }
 }

@@ -371,3 +371,34 @@ fn lenient_parsing_of_a_valid_query_matches_the_strict_parser() {
     assert_eq!(lenient, c);
     assert_eq!(Config::from_query(&c.to_query()).unwrap(), c);
 }
+
+#[test]
+fn a_network_too_large_for_a_browser_tab_is_refused_and_the_current_one_kept() {
+    // Each key is in range; together they would ask for 4 GB (ensemble 64 of a 17-million
+    // parameter network), more than a wasm page can have.
+    let mut config = Config::from_query("dim=128&hidden=4096").unwrap();
+    let error = config.set("hidden2", "4096").unwrap_err();
+    assert!(matches!(error, Error::TooLarge { .. }), "{error:?}");
+    let text = error.to_string();
+    assert!(text.starts_with("too large") && text.contains("hidden2") && text.contains("4 million"), "{text}");
+    assert_eq!(config.hidden2, 0, "a refused change leaves the config as it was");
+    // The ensemble multiplies the memory, the batch the work of a step: each has its limit.
+    let ensemble = Config::from_query("hidden=4096&classes=64&ensemble=64").unwrap_err();
+    assert!(ensemble.to_string().contains("ensemble 64"), "{ensemble}");
+    let batch = Config::from_query("dim=128&hidden=4096&classes=64&batch=4096").unwrap_err();
+    assert!(batch.to_string().contains("batch 4096"), "{batch}");
+    assert_ne!(ensemble.to_string(), batch.to_string());
+    // The largest single network of every key's range that fits is accepted.
+    assert!(Config::from_query("dim=128&hidden=4096&hidden2=512&classes=64").is_ok());
+}
+
+#[test]
+fn lenient_parsing_of_a_too_large_network_falls_back_to_the_default_sizes() {
+    let (config, errors) = Config::from_query_lenient("dim=16&hidden=4096&hidden2=4096&ensemble=8&lr=0.1");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(matches!(errors[0], Error::TooLarge { .. }));
+    let defaults = Config::default();
+    assert_eq!((config.hidden, config.hidden2, config.ensemble), (defaults.hidden, defaults.hidden2, defaults.ensemble));
+    assert_eq!((config.dim, config.lr), (16, 0.1), "the other settings are kept");
+    assert!(config.validate().is_ok());
+}

@@ -151,23 +151,35 @@ fn reference_angle(o: &Outcome) -> f64 {
 
 #[test]
 fn in_two_dimensions_the_gap_between_random_and_data_misalignment_opens() {
-    // In 2-D the "random" reference basis is a single random angle, and it can land close to
-    // the data basis (seed 5: 0.9° away), where no gap can open however aligned Σw is. So:
-    // on seeds whose reference basis is ≥ 10° from the data basis (4 of the 5 here) the gap
-    // must exceed 0.02 (observed ≥ 0.055, while at init |gap| ≤ 0.016); averaged over all
-    // seeds it must exceed 0.05 (observed 0.11) and grow by ≥ 0.05 from the start.
-    let mut far = 0;
+    // In 2-D a random basis is one random angle and may land next to the data axes, where no
+    // gap could open; so the engine's reference basis is the data basis turned by 45°, the
+    // furthest one can be (README says so). Observed at step 1000 on seeds 1–5: gap 0.17–0.34,
+    // from |gap| ≤ 0.02 at init. We require gap ≥ 0.08 on every seed and a rise of ≥ 0.1 on
+    // average.
     for o in two_d() {
-        if reference_angle(&o) >= 10.0 {
-            far += 1;
-            assert!(o.gap() >= 0.02, "seed {} (reference {:.1}° off): gap {}", o.seed, reference_angle(&o), o.gap());
-        }
-        assert!(o.gap() > -0.005, "seed {}: M(data) clearly above M(random): gap {}", o.seed, o.gap());
+        assert!((reference_angle(&o) - 45.0).abs() < 1e-6, "seed {}: reference {}°", o.seed, reference_angle(&o));
+        println!("seed {}: gap {:.4} → {:.4}", o.seed, o.start_gap(), o.gap());
+        assert!(o.gap() >= 0.08, "seed {}: gap {}", o.seed, o.gap());
     }
-    assert!(far >= 3, "only {far} seeds have a reference basis ≥ 10° from the data basis");
     let gap = mean(two_d().iter().map(|o| o.gap()));
     let start = mean(two_d().iter().map(|o| o.start_gap()));
-    assert!(gap >= 0.05 && gap - start >= 0.05, "mean gap {start} → {gap}");
+    assert!(gap - start >= 0.1, "mean gap {start} → {gap}");
+}
+
+#[test]
+fn in_two_dimensions_an_anisotropic_init_keeps_the_gap_far_smaller() {
+    // init=aniso:3 stretches the init along x₁, 30° off the data axes: the weight ellipse
+    // stays turned away from them. Observed at step 1000 on seeds 1–5: gap −0.57 to −0.29
+    // (M(data) 0.58–0.84 is *above* M(45°)) against 0.17–0.34 for the paired isotropic run;
+    // angle 28°–34° against ≤ 3.3°. We require the gap below a quarter of the paired
+    // isotropic gap, and an angle ≥ 15°.
+    for (iso, aniso) in two_d().iter().zip(runs("init=aniso:3", 1000)) {
+        assert_eq!(iso.seed, aniso.seed);
+        println!("seed {}: gap {:.4} (aniso) vs {:.4} (iso)", iso.seed, aniso.gap(), iso.gap());
+        assert!(aniso.gap() <= 0.25 * iso.gap(), "seed {}: gap {} (aniso) vs {} (iso)", iso.seed, aniso.gap(), iso.gap());
+        let angle = aniso.end.angle_deg.unwrap();
+        assert!(angle >= 15.0, "seed {}: angle {angle}°", iso.seed);
+    }
 }
 
 #[test]
@@ -236,10 +248,11 @@ fn an_anisotropic_init_keeps_the_weights_misaligned() {
     // the same seed. Observed (seeds 1–10): A 0.12–0.32 vs 0.56–0.69 isotropic (difference ≥
     // 0.24); M(data) 1.7–2.4 vs 0.19–0.26 (ratio ≥ 7).
     //
-    // Note: the *absolute* gap M(random) − M(data) is NOT smaller here (0.5–1.4, larger than
-    // isotropic's): the anisotropic init makes Σw strongly anisotropic in a direction unrelated
-    // to the data, which raises M in every basis. What stays far apart is M(data) itself and
-    // A, so that is what we test.
+    // Note: at d = 16 the *absolute* gap M(random) − M(data) is NOT smaller here (0.5–1.4,
+    // larger than isotropic's): the anisotropic init makes Σw strongly anisotropic in a
+    // direction unrelated to the data, which raises M in every basis. What stays far apart is
+    // M(data) itself and A, so that is what we test here; the gap itself stays far smaller in
+    // 2-D (the test above).
     for (iso, aniso) in d16_sgd().iter().zip(runs(&format!("{D16}&init=aniso:3"), D16_STEPS)) {
         assert_eq!(iso.seed, aniso.seed);
         assert!(aniso.end.alignment <= iso.end.alignment - 0.15, "seed {}: A {} (aniso) vs {} (iso)", iso.seed, aniso.end.alignment, iso.end.alignment);

@@ -258,7 +258,7 @@ fn json_lines_have_the_documented_keys() {
             }
         }
     }
-    let keys = ["contender", "step", "test_accuracy", "test_accuracy_sd", "train_accuracy", "train_accuracy_sd", "loss", "loss_sd"];
+    let keys = ["contender", "step", "test_accuracy", "test_accuracy_sd", "train_accuracy", "train_accuracy_sd", "loss", "loss_sd", "diverged"];
     let rows = &lines[1..];
     // Steps 0, 7, ..., 28 and the last step 30, five contenders each.
     assert_eq!(race.steps(), &[0, 7, 14, 21, 28, 30]);
@@ -270,7 +270,47 @@ fn json_lines_have_the_documented_keys() {
         for key in &keys[2..] {
             assert!(row[key].as_f64().unwrap().is_finite(), "{key} in {row}");
         }
+        assert_eq!(row["diverged"], 0, "nothing diverges at these settings: {row}");
     }
+}
+
+#[test]
+fn the_switch_line_reports_the_pretrained_network_not_the_untrained_one() {
+    // Memorising 128 random labels over 3 classes: after 600 steps the network fits most of
+    // them (chance is 1/3); at step 0 the accuracy is about chance.
+    let trained = finish(&small("upstream_steps=600&classes=3&hidden=128&hidden2=0&transfer=first"), 10);
+    let untrained = finish(&small("upstream_steps=0&classes=3&hidden=128&hidden2=0&transfer=first"), 10);
+    let accuracy = |race: &Race| race.switch_stats().unwrap().upstream_accuracy;
+    assert!(accuracy(&trained) > 0.6, "upstream accuracy at the switch {}", accuracy(&trained));
+    assert!(accuracy(&untrained) < 0.5, "untrained accuracy {}", accuracy(&untrained));
+    let loss = |race: &Race| race.switch_stats().unwrap().upstream_loss;
+    assert!(loss(&trained) < loss(&untrained) - 0.2, "loss {} against {}", loss(&trained), loss(&untrained));
+}
+
+#[test]
+fn a_diverging_contender_is_frozen_at_finite_weights_and_flagged() {
+    // A downstream learning rate this large overflows every contender within a few steps.
+    let race = finish(&small("downstream_lr=1000&momentum=0.9"), 5);
+    let lines: Vec<Value> = race.lines()[1..].iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let last_step = race.steps().last().copied().unwrap();
+    let mut flagged = 0;
+    for row in &lines {
+        for key in ["test_accuracy", "train_accuracy", "loss"] {
+            assert!(row[key].as_f64().is_some_and(f64::is_finite), "{key} is not a finite number: {row}");
+        }
+        if row["step"] == last_step {
+            flagged += row["diverged"].as_u64().unwrap();
+        }
+    }
+    assert!(flagged > 0, "no contender was flagged as diverged at lr 1000");
+    assert_eq!(lines.iter().filter(|r| r["step"] == 0).map(|r| r["diverged"].as_u64().unwrap()).sum::<u64>(), 0);
+}
+
+#[test]
+fn a_race_too_large_for_a_browser_tab_is_refused_with_a_message() {
+    let config = Config::from_query("dim=128&hidden=4096&hidden2=256&repeats=64").unwrap();
+    let message = Race::new(&config, 0).expect_err("refused").to_string();
+    assert!(message.contains("too large") && message.contains("repeats"), "{message}");
 }
 
 #[test]

@@ -55,6 +55,9 @@ fn parse(args: &[String]) -> Result<Options, String> {
             Some((n, v)) => (n.replace('-', "_"), Some(v.to_string())),
             None => (flag.replace('-', "_"), None),
         };
+        if options.transfer && (name == "steps" || name == "overlap") {
+            return Err(format!("--{name} is not a transfer option: the race runs --upstream-steps, then --downstream-steps"));
+        }
         if name == "overlap" {
             if inline.is_some() {
                 return Err("--overlap takes no value".into());

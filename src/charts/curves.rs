@@ -22,7 +22,10 @@ fn step_range(history: &[Record]) -> std::ops::Range<f64> {
 }
 
 fn step_label(v: &f64) -> String {
-    if *v >= 10_000.0 {
+    // Steps are whole: before the first step the axis runs 0..1 and would print "0 0 1".
+    if (v - v.round()).abs() > 1e-9 {
+        String::new()
+    } else if *v >= 10_000.0 {
         format!("{:.0}k", v / 1000.0)
     } else {
         format!("{v:.0}")

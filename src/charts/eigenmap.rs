@@ -21,7 +21,8 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experiment: &Expe
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px(8.0))
         .margin_right(theme.px(16.0))
-        .caption("Eigenvalue map f(σ)", theme.font(15.0))
+        // The key is in the caption: a legend box would cover points on a narrow screen.
+        .caption("Eigenvalue map f(σ) (dashed: isotropic weights)", theme.font(15.0))
         .x_label_area_size(theme.px(40.0))
         .y_label_area_size(theme.px(52.0))
         .build_cartesian_2d((smin - pad).max(0.0)..smax + pad, 0.0..fmax)?;
@@ -40,23 +41,10 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experiment: &Expe
             theme.px(7.0),
             theme.px(4.0),
             muted.stroke_width(theme.px(1.5)),
-        ))?
-        .label("isotropic level")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], muted.stroke_width(2)));
+        ))?;
     let weights = theme.weights;
     let points: Vec<(f64, f64)> = sigma.iter().copied().zip(f.iter().copied()).collect();
     chart.draw_series(LineSeries::new(points.clone(), weights.stroke_width(theme.px(2.0))))?;
-    chart
-        .draw_series(points.iter().map(|&p| Circle::new(p, theme.px(4.0), weights.filled())))?
-        .label("f(σᵢ)")
-        .legend(move |(x, y)| Circle::new((x + 9, y), 4, weights.filled()));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(theme.font(12.0))
-        .background_style(theme.background.mix(0.85))
-        .border_style(theme.grid)
-        .margin(theme.px(6.0))
-        .legend_area_size(theme.px(22.0))
-        .draw()
+    chart.draw_series(points.iter().map(|&p| Circle::new(p, theme.px(4.0), weights.filled())))?;
+    Ok(())
 }
