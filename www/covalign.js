@@ -29,6 +29,12 @@ const VIEW_ATTRIBUTES = ['controls', 'autoplay', 'until', 'panels', 'height', 's
 const DEFAULT_SPEED = 3; // steps per frame: the 2-D rotation takes a couple of seconds
 const SLOW_FRAMES = 10; // slow motion: one step every 10 frames, about 6 steps a second
 const LECTURE_SCALE = 1.15; // in fullscreen the charts' type and lines are this much larger
+// Training time per frame: at large sizes fewer steps than the speed asks for are taken, so
+// that the page (and the Pause button) stays responsive; at least one step a frame.
+const FRAME_BUDGET_MS = 25;
+const MAX_ADVANCE = 1_000_000; // advance(n): one call never trains more than this
+// One demo at a time takes the page's keys (keyboard="global" or url-state): the first one.
+let globalKeyOwner = null;
 // `hidden` is both a config key (the first layer's width) and HTML's boolean attribute:
 // an empty value (el.hidden = true) is not a width, so it means "the default".
 const isWidth = (name, value) => !(name === 'hidden' && value === '');
@@ -63,7 +69,13 @@ class CovalignDemo extends HTMLElement {
     this._painter = new Painter({
       host: this, readout: this._readout, liveReadout: this._liveReadout, onError: (chart, err) => this._reportDrawError(chart, err),
     });
-    this.ready = new Promise((resolve) => { this._resolveReady = resolve; });
+    this.ready = new Promise((resolve, reject) => {
+      this._resolveReady = resolve;
+      this._rejectReady = reject;
+    });
+    this.ready.catch(() => {}); // a failed start is shown in the element; awaiting it still throws
+    this._msPerStep = 0; // measured pace of training, for the frame budget
+    this._failed = false;
     this._tick = this._tick.bind(this);
     this._onKey = this._onKey.bind(this);
     this._onVisibility = () => this._invalidate();
@@ -101,11 +113,17 @@ class CovalignDemo extends HTMLElement {
   }
   /** Train n steps now (paused or not) and redraw; returns the steps actually taken. */
   advance(n = 1) {
-    if (!this._app) return 0;
-    const taken = this._app.step(n);
-    this._checkDivergence();
-    this._invalidate();
-    return taken;
+    if (!this._app || this._failed) return 0;
+    const steps = Math.min(MAX_ADVANCE, Math.max(0, Math.floor(Number(n)) || 0));
+    try {
+      const taken = this._app.step(steps);
+      this._checkDivergence();
+      this._invalidate();
+      return taken;
+    } catch (err) {
+      this._fail(err);
+      return 0;
+    }
   }
   toggleFullscreen() { return toggleFullscreen(this).catch((err) => this._notice(`Fullscreen was refused: ${messageOf(err)}`)); }
   showHelp() {
@@ -125,12 +143,14 @@ class CovalignDemo extends HTMLElement {
     document.addEventListener('visibilitychange', this._onVisibility);
     document.addEventListener('fullscreenchange', this._onFullscreen);
     if (this.hasAttribute('url-state')) addEventListener('popstate', this._onPopState);
-    this._keyTarget = this._globalKeys() ? document : this;
+    const global = this._globalKeys() && (globalKeyOwner == null || !globalKeyOwner.isConnected);
+    if (global) globalKeyOwner = this;
+    this._keyTarget = global ? document : this;
     this._keyTarget.addEventListener('keydown', this._onKey);
     this._colorScheme = matchMedia('(prefers-color-scheme: dark)');
     this._colorScheme.onchange = () => this._applyTheme();
     this._resize = new ResizeObserver((entries) => this._onResize(entries));
-    for (const { canvas } of this._painter.canvases.values()) this._resize.observe(canvas);
+    this._observeCanvases();
     if (!this._started) {
       this._started = true;
       this._start();
@@ -146,6 +166,7 @@ class CovalignDemo extends HTMLElement {
     document.removeEventListener('fullscreenchange', this._onFullscreen);
     removeEventListener('popstate', this._onPopState);
     this._keyTarget?.removeEventListener('keydown', this._onKey);
+    if (globalKeyOwner === this) globalKeyOwner = null;
     if (this._colorScheme) this._colorScheme.onchange = null;
     cancelAnimationFrame(this._raf);
     this._raf = 0;
@@ -179,8 +200,21 @@ class CovalignDemo extends HTMLElement {
     } catch (err) {
       this._root.replaceChildren(h('p', { class: 'notice error', role: 'alert' },
         `The demo could not start: its WebAssembly module failed to load (${messageOf(err)}).`));
+      this._rejectReady(err);
       return;
     }
+    try {
+      this._begin(engine);
+    } catch (err) {
+      // A bug, not bad input (the engine turns every bad setting into a notice): say so
+      // instead of leaving "Loading the demo…" on screen.
+      this._root.replaceChildren(h('p', { class: 'notice error', role: 'alert' },
+        `The demo could not start (${messageOf(err)}). Reloading the page may help.`));
+      this._rejectReady(err);
+    }
+  }
+
+  _begin(engine) {
     this._engine = engine;
     this._keys = engine.keys;
     const fromUrl = this.hasAttribute('url-state') ? splitQuery(location.search) : { engine: '', ui: {} };
@@ -257,7 +291,7 @@ class CovalignDemo extends HTMLElement {
     this._settings = controls === 'full' ? buildSettings(this._keys, (k, v) => this._set(k, v), [this._themeField.field]) : null;
     this._resize?.disconnect();
     const panels = this._painter.build(charts);
-    for (const { canvas } of this._painter.canvases.values()) this._resize?.observe(canvas);
+    this._observeCanvases();
     const height = this._option('height');
     this._root.style.setProperty('--panel-height', height ? (/^\d+(\.\d+)?$/.test(height) ? `${height}px` : height) : 'auto');
     this._root.replaceChildren(
@@ -351,6 +385,7 @@ class CovalignDemo extends HTMLElement {
 
   /** After any change of settings or step: controls, picture and (maybe) the address. */
   _changed(writeUrl) {
+    this._msPerStep = 0; // the size may have changed: measure the pace afresh
     this._syncChrome();
     this._invalidate();
     if (writeUrl) this._writeUrl();
@@ -391,13 +426,37 @@ class CovalignDemo extends HTMLElement {
 
   _tick() {
     this._raf = 0;
-    if (!this._app) return;
+    if (!this._app || this._failed) return;
+    try {
+      this._frame();
+    } catch (err) {
+      this._fail(err);
+    }
+  }
+
+  /** The engine threw (a bug: bad settings never do): stop the loop and say so, once. */
+  _fail(err) {
+    this._failed = true;
+    this._playing = false;
+    this._playTo = null;
+    cancelAnimationFrame(this._raf);
+    this._raf = 0;
+    try { this._syncChrome(); } catch { /* the engine may be unusable now */ }
+    this._notice(`The demo stopped because of an internal error (${messageOf(err)}). Reload the page to start again.`, { error: true });
+  }
+
+  _frame() {
     let trained = false;
     if (this._running()) {
       let n = this._speed === 'slow' ? Number(++this._slowFrame % SLOW_FRAMES === 0) : this._speed;
       if (this._playTo != null) n = Math.min(n, Math.max(0, this._playTo - this.step));
+      // Pace unknown (a start, a new size): one step measures it; then what fits the budget.
+      if (n) n = this._msPerStep > 0 ? Math.max(1, Math.min(n, Math.floor(FRAME_BUDGET_MS / this._msPerStep))) : 1;
       if (n) {
-        this._app.step(n);
+        const start = performance.now();
+        const taken = this._app.step(n);
+        const perStep = (performance.now() - start) / Math.max(1, taken);
+        this._msPerStep = this._msPerStep ? 0.8 * this._msPerStep + 0.2 * perStep : perStep;
         trained = true;
         this._checkDivergence();
       }
@@ -408,6 +467,21 @@ class CovalignDemo extends HTMLElement {
     if (trained && this._chapter) this._storyPanel?.sync(this.step, this._chapter);
     if (this._dirty) this._draw(true);
     else if (trained) this._draw(false);
+  }
+
+  /**
+   * Watches each canvas's size in device pixels where the browser can (then moving the window
+   * to a screen of another pixel ratio redraws it crisp too), else in CSS pixels.
+   */
+  _observeCanvases() {
+    if (!this._resize) return;
+    for (const { canvas } of this._painter.canvases.values()) {
+      try {
+        this._resize.observe(canvas, { box: 'device-pixel-content-box' });
+      } catch {
+        this._resize.observe(canvas);
+      }
+    }
   }
 
   _onResize(entries) {

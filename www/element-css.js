@@ -12,8 +12,10 @@ export const CSS = `
   --panel-height: auto;
   margin: 1em 0;
 }
-/* No :host([hidden]) rule on purpose: hidden="256" is the hidden-layer width here, and this
-   display: block (author origin) overrides the browser's [hidden] { display: none }. */
+/* hidden="256" is the hidden-layer width here, not HTML's hidden. display: block above beats
+   the browser's [hidden] rule, but not a host page's CSS reset ([hidden] { display: none },
+   often !important): an !important rule of the shadow root's beats the page's, even theirs. */
+:host([hidden]) { display: block !important; }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
 

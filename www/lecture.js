@@ -23,12 +23,31 @@ const BINDINGS = {
 
 export const THEMES = ['auto', 'light', 'dark', 'contrast'];
 
+// Single-key shortcuts can be turned off (WCAG 2.1.4), in the help, for every demo of the
+// site; the choice is remembered where storage is allowed.
+const STORAGE_KEY = 'covalign-shortcuts';
+let shortcutsOn = (() => {
+  try {
+    return localStorage.getItem(STORAGE_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+})();
+export function setShortcuts(on) {
+  shortcutsOn = on;
+  try {
+    localStorage.setItem(STORAGE_KEY, on ? 'on' : 'off');
+  } catch { /* storage refused: the choice lasts for this page */ }
+}
+export const shortcutsEnabled = () => shortcutsOn;
+
 /**
  * The command a key press asks `host` for, or null: keys typed into a field, pressed on a
  * button (space clicks it), inside the help overlay or inside another demo are left alone.
  */
 export function keyCommand(event, host) {
   if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return null;
+  if (!shortcutsOn || host.getAttribute('keyboard') === 'off') return null;
   const path = event.composedPath();
   if (path.some((n) => n !== host && n.localName === 'covalign-demo')) return null;
   // Inside the open help; not a dialog just closed (the focus comes back a moment later).
@@ -79,11 +98,14 @@ export function buildThemeField(setTheme) {
 /** The keyboard help: a modal dialog (Esc closes it; the focus returns where it was). */
 export function buildHelp() {
   const close = h('button', { type: 'button', class: 'primary' }, 'Close');
+  const toggle = h('input', { type: 'checkbox', id: 'shortcuts-on' });
+  toggle.addEventListener('change', () => setShortcuts(toggle.checked));
   const kbd = (keys) => keys.flatMap((k, i) => [i ? ' or ' : '', h('kbd', {}, k)]);
   const dialog = h('dialog', { class: 'help', 'aria-labelledby': 'help-title' },
     h('h2', { id: 'help-title' }, 'Keyboard shortcuts'),
     h('table', {}, h('tbody', {}, ...SHORTCUTS.map(({ keys, action }) => h('tr', {}, h('th', { scope: 'row' }, ...kbd(keys)), h('td', {}, action))))),
     h('p', { class: 'note' }, 'Tab and Shift+Tab move between the controls; Enter or Space presses a button; the arrow keys move sliders and the variance bars. On the demo’s own page the shortcuts work anywhere; in an embedded demo, click it or tab into it first.'),
+    h('p', { class: 'shortcuts-switch' }, toggle, h('label', { for: 'shortcuts-on' }, ' Single-key shortcuts on (off: the keys keep their usual jobs, e.g. Space scrolls)')),
     h('div', { class: 'actions' }, close));
   let returnTo = null;
   // Closed by the button or Esc, the focus goes back at once (not in the later `close` event),
@@ -102,6 +124,7 @@ export function buildHelp() {
     open(activeElement) {
       if (dialog.open) return;
       returnTo = activeElement;
+      toggle.checked = shortcutsOn;
       dialog.showModal();
       close.focus();
     },

@@ -3,7 +3,10 @@
 import { REDRAW_INTERVAL, buildPanels } from './panels.js';
 
 const EVENT_INTERVAL = 250; // ms between snapshots: readout and covalign-snapshot events
-const READOUT_INTERVAL = 1000; // ms between screen-reader readouts
+const READOUT_INTERVAL = 1000; // ms between chart descriptions and, when paused, readouts
+// While training plays, a screen reader hears the readout this rarely: a queue of numbers
+// every second (and five demos on a blog page) would never let it say anything else.
+const PLAYING_ANNOUNCE_INTERVAL = 10000;
 
 const fmt = (x, digits = 3) => (x == null || !Number.isFinite(x) ? '–' : Number(x).toPrecision(digits));
 
@@ -25,6 +28,7 @@ export class Painter {
     this.canvases = new Map(); // chart -> {canvas, projection, drawnAt}
     this.lastReport = -Infinity;
     this.lastAnnounce = -Infinity;
+    this.lastDescribe = -Infinity;
     this.reportTimer = 0;
     this.app = null;
   }
@@ -95,11 +99,15 @@ export class Painter {
     const text = readoutText(snapshot);
     this.readout.textContent = text;
     this.host.dispatchEvent(new CustomEvent('covalign-snapshot', { detail: snapshot, bubbles: true, composed: true }));
+    const sinceDescribe = now - this.lastDescribe;
+    if (sinceDescribe < READOUT_INTERVAL) return this.reportLater(READOUT_INTERVAL - sinceDescribe);
+    this.lastDescribe = now;
+    for (const [chart, { canvas }] of this.canvases) canvas.setAttribute('aria-label', app.describe(chart));
     const sinceAnnounce = now - this.lastAnnounce;
-    if (sinceAnnounce < READOUT_INTERVAL) return this.reportLater(READOUT_INTERVAL - sinceAnnounce);
+    const interval = this.host.playing ? PLAYING_ANNOUNCE_INTERVAL : READOUT_INTERVAL;
+    if (sinceAnnounce < interval) return this.reportLater(Math.min(interval - sinceAnnounce, READOUT_INTERVAL));
     this.lastAnnounce = now;
     if (this.liveReadout.textContent !== text) this.liveReadout.textContent = text;
-    for (const [chart, { canvas }] of this.canvases) canvas.setAttribute('aria-label', app.describe(chart));
   }
 
   reportLater(ms) {

@@ -13,6 +13,8 @@ registerChapterKind('race', {
   },
   /** The demo's keys drive the race: space runs or stops it, r resets it. */
   command(race, name) {
+    // Before race.js has arrived the element is not upgraded yet: nothing to run or reset.
+    if ((name === 'toggle' || name === 'reset') && typeof race.run !== 'function') return undefined;
     if (name === 'toggle') return void (race.running ? race.stop() : race.run());
     if (name === 'reset') return void race.reset();
     if (name === 'step') return undefined; // nothing to step: swallow the key

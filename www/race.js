@@ -55,6 +55,7 @@ canvas { display: block; width: 100%; aspect-ratio: 16 / 9; min-height: 280px; }
 @container (max-width: 520px) { canvas { aspect-ratio: 4 / 5; } }
 .result { margin: 0.5em 0 0; }
 .error { color: var(--error); }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 table { border-collapse: collapse; font-size: 0.85em; margin-top: 0.5em; }
 th, td { padding: 0.15em 0.6em; border-bottom: 1px solid var(--line); text-align: right; }
 th:first-child, td:first-child { text-align: left; }
@@ -67,6 +68,7 @@ function el(tag, props = {}, ...children) {
 }
 
 const percent = (x) => `${Math.round(100 * x)}%`;
+const isOn = (value) => value != null && value !== 'false' && value !== '0';
 
 class CovalignRace extends HTMLElement {
   static observedAttributes = ['preset', 'theme', 'chrome'];
@@ -79,11 +81,24 @@ class CovalignRace extends HTMLElement {
     this._race = null;
     this._frame = 0;
     this._overrides = {}; // settings the reader typed, on top of the preset
+    this._onColorScheme = () => this._draw();
+    this._resize = new ResizeObserver(() => this._draw());
     this._ready = loadEngine().then(() => {
       this._presets = JSON.parse(race_presets_json());
       this._build();
-      this._start(this.hasAttribute('autoplay') && !matchMedia('(prefers-reduced-motion: reduce)').matches);
+      if (this.isConnected) this._listen();
+      this._start(isOn(this.getAttribute('autoplay')) && !matchMedia('(prefers-reduced-motion: reduce)').matches);
     });
+    this._ready.catch((err) => {
+      this._root.replaceChildren(el('p', { className: 'error', role: 'alert',
+        textContent: `The transfer race could not start: ${messageOf(err)}` }));
+    });
+  }
+
+  connectedCallback() {
+    if (!this._presets) return; // built once the engine has loaded
+    this._listen();
+    if (!this._race) this._start(false); // moved back into the page after being removed
   }
 
   get ready() { return this._ready; }
@@ -106,7 +121,20 @@ class CovalignRace extends HTMLElement {
     for (const node of [this._heading, this._presetBar, this._why]) node.hidden = hide;
   }
 
-  disconnectedCallback() { this.stop(); }
+  /** Listeners that hold the element (and its engine object): only while it is in the page. */
+  _listen() {
+    this._resize.observe(this._canvas);
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', this._onColorScheme);
+  }
+
+  /** Removed from the page (a story chapter left): stop, let go of listeners, free the race. */
+  disconnectedCallback() {
+    this.stop();
+    this._resize.disconnect();
+    matchMedia('(prefers-color-scheme: dark)').removeEventListener('change', this._onColorScheme);
+    this._race?.free();
+    this._race = null;
+  }
 
   _preset() {
     const id = this.getAttribute('preset') || 'helps';
@@ -134,10 +162,13 @@ class CovalignRace extends HTMLElement {
     });
     this._runButton = el('button', { type: 'button', className: 'primary', textContent: 'Run the race', onclick: () => (this.running ? this.stop() : this.run()) });
     this._progress = el('progress', { max: 1, value: 0 });
+    this._progress.setAttribute('aria-label', 'Progress of the race');
     this._progressText = el('span', { textContent: '' });
     this._canvas = el('canvas', { role: 'img' });
     this._result = el('p', { className: 'result' });
-    this._result.setAttribute('aria-live', 'polite');
+    // Screen readers hear the phase changes and the result, not every update of the numbers.
+    this._live = el('p', { className: 'sr-only' });
+    this._live.setAttribute('aria-live', 'polite');
     this._error = el('p', { className: 'error', hidden: true, role: 'alert' });
     this._table = el('div');
     this._heading = el('h3', { textContent: 'Transfer race: does pre-training on random labels help?' });
@@ -152,11 +183,10 @@ class CovalignRace extends HTMLElement {
       this._error,
       el('div', { className: 'panel' }, this._canvas),
       this._result,
+      this._live,
       this._table,
     );
     this._applyChrome();
-    new ResizeObserver(() => this._draw()).observe(this._canvas);
-    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this._draw());
   }
 
   _start(play) {
@@ -166,6 +196,7 @@ class CovalignRace extends HTMLElement {
     this._why.textContent = preset.text;
     this._race?.free();
     this._race = new RaceApp(this._query());
+    this._announcedPhase = null;
     const notices = JSON.parse(this._race.notices_json());
     this._error.hidden = notices.length === 0;
     this._error.textContent = notices.map((n) => n.message).join('; ');
@@ -185,12 +216,12 @@ class CovalignRace extends HTMLElement {
       let done = false;
       try {
         while (!done && performance.now() - start < FRAME_BUDGET_MS) done = this._race.advance(SLICE);
+        this._update();
       } catch (err) {
         this._error.hidden = false;
         this._error.textContent = `The race stopped: ${messageOf(err)}`;
         done = true;
       }
-      this._update();
       if (done) {
         this._frame = 0;
         this._runButton.textContent = 'Run again';
@@ -209,6 +240,7 @@ class CovalignRace extends HTMLElement {
   reset() { this._start(false); }
 
   _update() {
+    if (!this._race) return;
     const p = this.progress;
     this._progress.value = p.fraction;
     const phase = { upstream: 'Pre-training on random labels', downstream: 'Fine-tuning on real labels', done: 'Finished' }[p.phase];
@@ -217,8 +249,13 @@ class CovalignRace extends HTMLElement {
     const now = performance.now();
     if (p.phase === 'done' || now - (this._reported ?? 0) > 300) {
       this._reported = now;
-      this._result.textContent = this._race.describe();
-      this._canvas.setAttribute('aria-label', this._race.describe());
+      const description = this._race.describe();
+      this._result.textContent = description;
+      this._canvas.setAttribute('aria-label', description);
+      if (p.phase !== this._announcedPhase) {
+        this._announcedPhase = p.phase;
+        this._live.textContent = p.phase === 'done' ? description : `${phase}…`;
+      }
       this._renderSwitch();
       this.dispatchEvent(new CustomEvent('covalign-race-progress', { detail: p, bubbles: true, composed: true }));
     }

@@ -81,11 +81,12 @@ export class StoryMethods {
   get chapter() { return this._chapter?.id ?? null; }
 
   /** Loads a chapter: its settings from a clean slate, played to about its step. */
-  loadChapter(id, { push = true } = {}) {
+  loadChapter(id, { push = true, settings = '' } = {}) {
     const chapter = this._app && this._findChapter(id);
     if (!chapter) return false;
     this.pause();
-    this._replaceApp(chapter.query);
+    // `settings`: what the reader had changed in the chapter (Back to an edited chapter).
+    this._replaceApp([chapter.query, settings].filter(Boolean).join('&'));
     this._enterChapter(chapter);
     delete this._view.speed; // each chapter plays at its own pace
     this._notices.replaceChildren();
@@ -152,7 +153,7 @@ export class StoryMethods {
   _followAddress() {
     const { engine, ui } = splitQuery(location.search);
     if (ui.story === this._view.story) return;
-    if (ui.story != null) return this.loadChapter(ui.story, { push: false });
+    if (ui.story != null) return this.loadChapter(ui.story, { push: false, settings: engine });
     this.pause();
     this._chapter = null;
     this._view = ui;

@@ -54,11 +54,21 @@ export function createUrlWriter(interval = 300) {
     const wait = Math.max(0, interval - (performance.now() - last));
     timer = setTimeout(flush, wait);
   };
-  /** A new history entry now (a story chapter): Back returns to the previous one. */
+  /**
+   * A new history entry now (a story chapter): Back returns to the previous one. A change
+   * still waiting for its replaceState lands in the entry it belongs to first. Inside an
+   * iframe (a blog's embed) the entry would land in the host page's history: replace instead.
+   */
   write.push = (query) => {
+    if (timer) {
+      clearTimeout(timer);
+      flush();
+    }
     pending = query;
     const url = urlOf(query);
-    if (url.href !== location.href) history.pushState(history.state, '', url);
+    if (url.href === location.href) return;
+    if (window.parent !== window) history.replaceState(history.state, '', url);
+    else history.pushState(history.state, '', url);
   };
   return write;
 }

@@ -34,19 +34,22 @@ export function startServer() {
 }
 
 /**
- * Opens url in a new context; returns {page, response, consoleErrors}. consoleErrors collects
- * console.error messages and uncaught page errors, so tests can assert it stays empty.
+ * Opens url in a new context; returns {page, response, consoleErrors, requests}. consoleErrors
+ * collects console.error messages and uncaught page errors, so tests can assert it stays
+ * empty; requests every URL requested, the page's own load included.
  */
 export async function openPage(browser, url, { viewport = { width: 1280, height: 800 } } = {}) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const consoleErrors = [];
+  const requests = []; // every URL asked for, from before the first one
   page.on('console', (msg) => {
     if (msg.type() === 'error') consoleErrors.push(`console.error: ${msg.text()}`);
   });
   page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
+  context.on('request', (req) => requests.push(req.url()));
   const response = await page.goto(url);
-  return { page, response, consoleErrors };
+  return { page, response, consoleErrors, requests };
 }
 
 /** Full-page screenshot to test-results/NAME.png; returns the path. */

@@ -90,6 +90,11 @@ test('previous, next, the chapter index, the keys and Back walk through the stor
   assert.equal(await chapter(), 'aniso-init');
   await page.keyboard.press('p');
   assert.equal(await chapter(), 'symmetry');
+  // A reader's edit in a chapter, and at once (before the throttled address write) the next
+  // chapter: Back must bring the chapter back with the edit.
+  await page.locator('covalign-demo #field-lr').fill('0.15');
+  await page.locator('covalign-demo #field-lr').press('Enter');
+  assert.match(await demo(page, (el) => el.query), /lr=0.15&/);
   // The index jumps anywhere.
   await page.locator('covalign-demo .story select.chapter-index').selectOption('online');
   assert.equal(await chapter(), 'online');
@@ -110,6 +115,7 @@ test('previous, next, the chapter index, the keys and Back walk through the stor
   await page.waitForFunction(() => document.querySelector('covalign-demo').chapter === 'symmetry');
   assert.match(await demo(page, (el) => el.query), /basis=angle:75&/);
   assert.match(await demo(page, (el) => el.query), /samples=512&/);
+  assert.match(await demo(page, (el) => el.query), /lr=0.15&/, 'Back lost the edit made in the chapter');
   // Leaving keeps the settings and writes them all to the address.
   await page.locator('covalign-demo .story .leave').click();
   assert.equal(await page.locator('covalign-demo .story').count(), 0);
