@@ -325,9 +325,13 @@ fn presets_parse_and_say_why() {
 }
 
 fn render(race: &Race, theme: &str) -> String {
+    render_at(race, theme, (760, 480))
+}
+
+fn render_at(race: &Race, theme: &str, size: (u32, u32)) -> String {
     let mut svg = String::new();
     {
-        let area = SVGBackend::with_string(&mut svg, (760, 480)).into_drawing_area();
+        let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         race_chart::draw(&area, race, &Theme::named(theme, 1.0)).unwrap();
         area.present().unwrap();
     }
@@ -362,4 +366,30 @@ fn race_chart_renders_to_svg_in_every_phase() {
         std::fs::write(out.join(format!("race-done-{theme}.svg")), &svg).unwrap();
     }
     assert!(race_chart::describe(&race).contains("from scratch"));
+}
+
+/// The y coordinate of the first SVG <text> whose content contains `needle`.
+fn text_y(svg: &str, needle: &str) -> Option<f64> {
+    svg.split("<text").skip(1).find(|t| t.split('>').nth(1).is_some_and(|body| body.contains(needle))).and_then(|t| {
+        let y = t.split("y=\"").nth(1)?.split('"').next()?;
+        y.parse().ok()
+    })
+}
+
+#[test]
+fn on_a_narrow_screen_the_race_key_sits_under_the_plot_and_the_titles_are_short() {
+    let mut race = Race::new(&small(""), 10).unwrap();
+    while !race.advance(1000) {}
+    // A phone: the canvas is about 320 CSS px wide.
+    let svg = render_at(&race, "light", (320, 480));
+    let axis = text_y(&svg, "downstream step").expect("x axis labelled");
+    for c in Contender::ALL {
+        let y = text_y(&svg, c.label()).unwrap_or_else(|| panic!("the key names {c:?}"));
+        assert!(y > axis, "{c:?}: key at y = {y}, above the x-axis label at {axis}: it would cover the curves");
+    }
+    assert!(!svg.contains("minibatches of real labels"), "the long axis title does not fit 320 px");
+    assert!(!svg.contains("Transfer race: test accuracy"), "the long title does not fit 320 px");
+    // Wide: the key is inside the plot, above the axis label.
+    let wide = render(&race, "light");
+    assert!(text_y(&wide, "from scratch").unwrap() < text_y(&wide, "downstream step").unwrap());
 }

@@ -52,11 +52,14 @@ input { font: inherit; padding: 0.2em 0.4em; border: 1px solid var(--line); bord
 progress { flex: 1 1 12em; height: 0.8em; accent-color: var(--primary); }
 .panel { background: var(--surface); border: 1px solid var(--line); border-radius: 8px; margin-top: 0.5em; }
 canvas { display: block; width: 100%; aspect-ratio: 16 / 9; min-height: 280px; }
-@container (max-width: 520px) { canvas { aspect-ratio: 4 / 5; } }
+/* Narrow: the key sits under the plot (drawn by the engine), so the canvas is taller. */
+@container (max-width: 520px) { canvas { aspect-ratio: 2 / 3; } }
 .result { margin: 0.5em 0 0; }
+.table { overflow-x: auto; }
 .error { color: var(--error); }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-table { border-collapse: collapse; font-size: 0.85em; margin-top: 0.5em; }
+table { border-collapse: collapse; font-size: 0.85em; margin-top: 0.5em; max-width: 100%; }
+caption { text-align: start; }
 th, td { padding: 0.15em 0.6em; border-bottom: 1px solid var(--line); text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 `;
@@ -170,7 +173,7 @@ class CovalignRace extends HTMLElement {
     this._live = el('p', { className: 'sr-only' });
     this._live.setAttribute('aria-live', 'polite');
     this._error = el('p', { className: 'error', hidden: true, role: 'alert' });
-    this._table = el('div');
+    this._table = el('div', { className: 'table' }); // scrolls sideways rather than widen the page
     this._heading = el('h3', { textContent: 'Transfer race: does pre-training on random labels help?' });
     this._presetBar = el('div', { className: 'presets', role: 'group', ariaLabel: 'race presets' }, ...this._presetButtons);
     this._root.append(
@@ -266,11 +269,14 @@ class CovalignRace extends HTMLElement {
     if (!line || this._table.childElementCount) return;
     const stats = JSON.parse(line);
     const row = (cells, tag = 'td') => el('tr', {}, ...cells.map((c) => el(tag, { textContent: c })));
+    // One row per layer and network, four columns: it fits a phone's width.
     this._table.append(el('table', {},
       el('caption', { textContent: 'Hidden units on the new data at the switch (mean over repeats)' }),
-      row(['layer', 'width', 'fires on: pre-trained', 'scratch', 'rarely firing: pre-trained', 'scratch', 'dead: pre-trained'], 'th'),
-      ...stats.layers.map((l) => row([String(l.layer), String(l.width), percent(l.upstream.firing_rate), percent(l.scratch.firing_rate),
-        percent(l.upstream.rare_fraction), percent(l.scratch.rare_fraction), percent(l.upstream.dead_fraction)])),
+      row(['units', 'fires on', 'rarely firing', 'dead'], 'th'),
+      ...stats.layers.flatMap((l) => [
+        row([`layer ${l.layer} (${l.width}), pre-trained`, percent(l.upstream.firing_rate), percent(l.upstream.rare_fraction), percent(l.upstream.dead_fraction)]),
+        row([`layer ${l.layer}, fresh`, percent(l.scratch.firing_rate), percent(l.scratch.rare_fraction), percent(l.scratch.dead_fraction)]),
+      ]),
     ));
   }
 

@@ -32,6 +32,12 @@ fn percent(v: f64) -> String {
     format!("{:.0}%", v * 100.0)
 }
 
+/// Below this width (CSS px) the titles are shorter and the key moves under the plot, where
+/// it cannot cover a curve (a phone, or a narrow column of a blog).
+const NARROW: f64 = 560.0;
+/// Rows of the key: the chance level and the five contenders.
+const KEY_ROWS: usize = 1 + Contender::ALL.len();
+
 /// Draw the race onto the whole area.
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, race: &Race, theme: &Theme) -> DrawResult<DB> {
     area.fill(&theme.background)?;
@@ -39,14 +45,25 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, race: &Race, them
     let steps = config.downstream_steps.max(1) as f64;
     let progress = race.progress();
     let repeats = config.repeats;
-    let title = match progress.phase {
-        Phase::Upstream => "Transfer race: pre-training on random labels".to_string(),
-        Phase::Downstream => format!("Transfer race: fine-tuning on real labels, step {} of {}", progress.done, progress.total),
-        Phase::Done => format!(
-            "Transfer race: test accuracy, mean ± 1 sd over {repeats} {}",
-            if repeats == 1 { "repeat" } else { "repeats" }
-        ),
+    let (width, height) = area.dim_in_pixel();
+    let narrow = (width as f64 / theme.scale) < NARROW;
+    let repeats_word = if repeats == 1 { "repeat" } else { "repeats" };
+    let title = match (progress.phase, narrow) {
+        (Phase::Upstream, false) => "Transfer race: pre-training on random labels".to_string(),
+        (Phase::Upstream, true) => "Pre-training on random labels".to_string(),
+        (Phase::Downstream, false) => format!("Transfer race: fine-tuning on real labels, step {} of {}", progress.done, progress.total),
+        (Phase::Downstream, true) => format!("Fine-tuning: step {} of {}", progress.done, progress.total),
+        (Phase::Done, false) => format!("Transfer race: test accuracy, mean ± 1 sd over {repeats} {repeats_word}"),
+        (Phase::Done, true) => format!("Test accuracy, mean ± 1 sd, {repeats} {repeats_word}"),
     };
+    let (area, key_area) = if narrow && progress.phase != Phase::Upstream {
+        let key_height = (KEY_ROWS as u32 * theme.px(18.0) + theme.px(12.0)).min(height / 3);
+        let (plot, key) = area.split_vertically(height - key_height);
+        (plot, Some(key))
+    } else {
+        (area.clone(), None)
+    };
+    let area = &area;
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px(8.0))
         .margin_right(theme.px(16.0))
@@ -55,7 +72,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, race: &Race, them
         .y_label_area_size(theme.px(52.0))
         .build_cartesian_2d(0.0..steps, 0.0..1.02)?;
     house_style(&mut chart.configure_mesh(), theme)
-        .x_desc("downstream step (minibatches of real labels)")
+        .x_desc(if narrow { "downstream step" } else { "downstream step (minibatches of real labels)" })
         .y_desc("test accuracy")
         .x_labels(6)
         .y_labels(6)
@@ -77,7 +94,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, race: &Race, them
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], muted.stroke_width(1)));
 
     if progress.phase == Phase::Upstream {
-        return draw_upstream_progress(&chart.plotting_area().strip_coord_spec(), race, theme);
+        return draw_upstream_progress(&chart.plotting_area().strip_coord_spec(), race, theme, narrow);
     }
 
     let curves = race.curves();
@@ -111,16 +128,20 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, race: &Race, them
             EmptyElement::at((x, y)) + PathElement::new(vec![(0, 0), (a, 0)], legend_line) + PathElement::new(vec![(b, 0), (18, 0)], legend_line)
         });
     }
-    let position = legend_position(&curves, steps, chart.plotting_area().dim_in_pixel().1, theme);
-    chart
-        .configure_series_labels()
-        .position(position)
-        .label_font(theme.font(12.0))
-        .background_style(theme.background.mix(0.85))
-        .border_style(theme.grid)
-        .margin(theme.px(6.0))
-        .legend_area_size(theme.px(24.0))
-        .draw()?;
+    if let Some(key_area) = &key_area {
+        draw_key_below(key_area, config.downstream_classes, theme)?;
+    } else {
+        let position = legend_position(&curves, steps, chart.plotting_area().dim_in_pixel().1, theme);
+        chart
+            .configure_series_labels()
+            .position(position)
+            .label_font(theme.font(12.0))
+            .background_style(theme.background.mix(0.85))
+            .border_style(theme.grid)
+            .margin(theme.px(6.0))
+            .legend_area_size(theme.px(24.0))
+            .draw()?;
+    }
 
     // What the units did at the switch, top left, where the curves have not yet risen.
     if let Some(switch) = race.switch_stats() {
@@ -145,6 +166,39 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, race: &Race, them
     Ok(())
 }
 
+/// The key as rows under the plot (narrow areas): a line sample in each style, then its name.
+fn draw_key_below<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, classes: usize, theme: &Theme) -> DrawResult<DB> {
+    let row = theme.px(18.0) as i32;
+    let left = theme.px(60.0) as i32; // under the plot, past the y-axis labels
+    let sample = theme.px(26.0) as i32;
+    let font = theme.font(12.0).pos(Pos::new(HPos::Left, VPos::Center));
+    let mut items: Vec<(String, RGBColor, Option<(f64, f64)>, f64)> = vec![(format!("chance (1/{classes})"), theme.muted, Some((2.0, 4.0)), 1.0)];
+    items.extend(Contender::ALL.iter().map(|&c| {
+        let (colour, dash) = style(c, theme);
+        (c.label().to_string(), colour, dash, 2.5)
+    }));
+    for (i, (label, colour, dash, stroke)) in items.into_iter().enumerate() {
+        let y = theme.px(6.0) as i32 + row / 2 + i as i32 * row;
+        let line = colour.stroke_width(theme.px(stroke));
+        let from = (left, y);
+        let to = (left + sample, y);
+        match dash {
+            None => area.draw(&PathElement::new(vec![from, to], line))?,
+            Some((d, g)) => {
+                // A horizontal sample: dashes of d, gaps of g, as the curve is drawn.
+                let (d, g) = (theme.px(d) as i32, theme.px(g) as i32);
+                let mut x = from.0;
+                while x < to.0 {
+                    area.draw(&PathElement::new(vec![(x, y), ((x + d).min(to.0), y)], line))?;
+                    x += d + g;
+                }
+            }
+        }
+        area.draw(&Text::new(label, (left + sample + theme.px(8.0) as i32, y), font.clone()))?;
+    }
+    Ok(())
+}
+
 /// Lower right if the curves leave that corner free, else upper right if that is free, else
 /// lower left (only the first few evaluations sit there, near chance).
 fn legend_position(curves: &[crate::transfer::Curve], steps: f64, plot_height: u32, theme: &Theme) -> SeriesLabelPosition {
@@ -163,7 +217,7 @@ fn legend_position(curves: &[crate::transfer::Curve], steps: f64, plot_height: u
 }
 
 /// A bar and a sentence in the middle of the (still empty) plot.
-fn draw_upstream_progress<DB: DrawingBackend>(plot: &DrawingArea<DB, Shift>, race: &Race, theme: &Theme) -> DrawResult<DB> {
+fn draw_upstream_progress<DB: DrawingBackend>(plot: &DrawingArea<DB, Shift>, race: &Race, theme: &Theme, narrow: bool) -> DrawResult<DB> {
     let progress = race.progress();
     let config = race.config();
     let (w, h) = plot.dim_in_pixel();
@@ -181,21 +235,17 @@ fn draw_upstream_progress<DB: DrawingBackend>(plot: &DrawingArea<DB, Shift>, rac
     plot.draw(&Rectangle::new([(x0, y0), (x0 + bar_w, y0 + bar_h)], theme.muted.stroke_width(theme.px(1.0))))?;
     let centre = Pos::new(HPos::Center, VPos::Center);
     let repeat = (progress.done / config.upstream_steps.max(1) as u64 + 1).min(config.repeats as u64);
-    let headline = format!(
-        "Pre-training on random labels: {} of {} steps ({:.0}%)",
-        progress.done,
-        progress.total,
-        share * 100.0
-    );
+    let what = if narrow { "Pre-training" } else { "Pre-training on random labels" };
+    let headline = format!("{what}: {} of {} steps ({:.0}%)", progress.done, progress.total, share * 100.0);
     plot.draw(&Text::new(headline, (w / 2, y0 - theme.px(18.0) as i32), theme.font(14.0).pos(centre)))?;
-    let detail = format!(
-        "repeat {repeat} of {}, {} steps each; then {} contenders fine-tune on real labels ({} steps)",
-        config.repeats,
-        config.upstream_steps,
-        Contender::ALL.len(),
-        config.downstream_steps
-    );
-    plot.draw(&Text::new(detail, (w / 2, y0 + bar_h + theme.px(18.0) as i32), theme.muted_font(12.0).pos(centre)))?;
+    let repeats = format!("repeat {repeat} of {}, {} steps each;", config.repeats, config.upstream_steps);
+    let then = format!("then {} contenders fine-tune on real labels ({} steps)", Contender::ALL.len(), config.downstream_steps);
+    // Narrow: the two halves of the sentence on two lines.
+    let lines = if narrow { vec![repeats, then] } else { vec![format!("{repeats} {then}")] };
+    for (i, line) in lines.into_iter().enumerate() {
+        let y = y0 + bar_h + theme.px(18.0 + 16.0 * i as f64) as i32;
+        plot.draw(&Text::new(line, (w / 2, y), theme.muted_font(12.0).pos(centre)))?;
+    }
     Ok(())
 }
 

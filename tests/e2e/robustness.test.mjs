@@ -122,3 +122,21 @@ test('a race element removed from the page lets its engine go, and works again w
   assert.deepEqual(consoleErrors, []);
   await context.close();
 });
+
+test('the transfer race fits a 360 px screen: nothing wider than the page', async () => {
+  const { context, page, consoleErrors } = await openDemoPage(browser, server, 'tests/e2e/blank.html', { viewport: { width: 360, height: 800 }, wait: false });
+  await page.setContent(`<script type="module" src="${server.url}www/race.js"></script>
+    <covalign-race preset="hurts" repeats="1" upstream_steps="20" downstream_steps="10"></covalign-race>`);
+  await page.evaluate(() => customElements.whenDefined('covalign-race').then(() => document.querySelector('covalign-race').ready));
+  await page.evaluate(() => new Promise((done) => {
+    const race = document.querySelector('covalign-race');
+    race.addEventListener('covalign-race-done', done, { once: true });
+    race.run();
+  }));
+  // The unit table (two hidden layers here) was the widest part.
+  assert.ok(await page.evaluate(() => document.querySelector('covalign-race').shadowRoot.querySelectorAll('table tr').length) >= 5);
+  const widths = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+  assert.ok(widths[0] <= widths[1], `the page scrolls sideways: ${widths[0]} px wide in a ${widths[1]} px window`);
+  assert.deepEqual(consoleErrors, []);
+  await context.close();
+});
