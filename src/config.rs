@@ -236,6 +236,11 @@ fn parse_spectrum(value: &str) -> Result<Spectrum, Error> {
                     if x > 1e6 {
                         return Err(Error::BadSpectrum { reason: format!("variance {x} is larger than 1e6") });
                     }
+                    // Inputs are f32: far below this a direction's standard deviation rounds
+                    // to zero and the data no longer has the variance it reports.
+                    if x < 1e-6 {
+                        return Err(Error::BadSpectrum { reason: format!("variance {x} is smaller than 1e-6") });
+                    }
                     Ok(x)
                 })
                 .collect::<Result<Vec<_>, _>>()?;

@@ -138,7 +138,7 @@ impl Experiment {
             train.prefix(config.samples.min(evaluation_points(&config)), config.dim)
         } else {
             let mut eval_rng = rng::seeded(config.seed, stream::EVALUATION);
-            let mut eval_labels = rng::seeded(config.seed, stream::EVALUATION + 1);
+            let mut eval_labels = rng::seeded(config.seed, stream::EVALUATION_LABELS);
             Dataset::draw(&distribution, evaluation_points(&config), &mut eval_rng, &mut eval_labels)
         };
         let sizes = layer_sizes(&config);

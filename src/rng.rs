@@ -20,6 +20,7 @@ pub mod stream {
     pub const ONLINE: u64 = 6;
     pub const EVALUATION: u64 = 7;
     pub const DOWNSTREAM: u64 = 8;
+    pub const EVALUATION_LABELS: u64 = 9;
     /// Network r's init uses `INIT + r`, its minibatch order `BATCHES + r`.
     pub const INIT: u64 = 1 << 20;
     pub const BATCHES: u64 = 2 << 20;

@@ -69,3 +69,37 @@ fn descriptions_speak_of_the_current_state() {
     }
     assert!(charts::describe("weights", &e, &a).contains("step 100"));
 }
+
+#[test]
+fn tick_labels_stay_short_and_keep_their_sign_at_any_scale() {
+    for v in [-20000.0, -1234.5, -150.0, -2.5, -0.004, 0.004, 0.3, 7.25, 420.0, 20000.0, 3e9] {
+        let label = charts::tick_label(v);
+        assert!(label.chars().count() <= 6, "{v}: '{label}' is too wide for the label area");
+        assert_eq!(label.starts_with('-'), v < 0.0, "{v}: '{label}'");
+        let back: f64 = label.parse().unwrap();
+        assert!((back - v).abs() <= 0.06 * v.abs().max(0.05), "{v}: '{label}' reads as {back}");
+    }
+    assert_eq!(charts::tick_label(0.0), "0");
+}
+
+#[test]
+fn a_weight_panel_after_divergence_shows_negative_ticks_with_their_sign() {
+    let e = scenario("lr=1e6", 5);
+    assert!(e.diverged());
+    let svg = render(&e, "weights", "light");
+    let ticks: Vec<&str> = svg.split("<text").skip(1).filter_map(|t| Some(t.split('>').nth(1)?.split('<').next()?.trim())).collect();
+    assert!(ticks.iter().any(|t| t.starts_with('-')), "no negative tick: {ticks:?}");
+    let numbers: Vec<&&str> = ticks.iter().filter(|t| t.parse::<f64>().is_ok()).collect();
+    assert!(numbers.len() >= 6 && numbers.iter().all(|t| t.len() <= 6), "{ticks:?}");
+}
+
+#[test]
+fn the_misalignment_axis_always_shows_at_least_two_powers_of_ten() {
+    // d = 16: both curves can sit within one decade.
+    for (query, steps) in [("dim=16&spectrum=power:1&hidden=512", 200), ("", 300), ("spectrum=iso", 50)] {
+        let e = scenario(query, steps);
+        let svg = render(&e, "misalignment", "light");
+        let powers = svg.split("<text").filter(|t| t.split('>').nth(1).is_some_and(|b| b.trim().starts_with("1e"))).count();
+        assert!(powers >= 2, "{query}: {powers} labels on the log axis");
+    }
+}

@@ -222,3 +222,18 @@ fn transfer_prints_a_switch_line_then_one_line_per_contender_and_evaluation() {
         assert!(row["test_accuracy_sd"].as_f64().unwrap() >= 0.0, "{row}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_is_a_clear_error_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let out = Command::new(env!("CARGO_BIN_EXE_covalign"))
+        .arg("--dim")
+        .arg(std::ffi::OsStr::from_bytes(b"\xff"))
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+    assert!(stderr.contains("not valid UTF-8") && !stderr.contains("panicked"), "{stderr:?}");
+}

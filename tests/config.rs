@@ -12,7 +12,7 @@ fn non_default(key: &str) -> &'static str {
     match key {
         "seed" => "4294967295",
         "dim" => "7",
-        "spectrum" => "list:0.30000000000000004,1e-7",
+        "spectrum" => "list:0.30000000000000004,1.5e-6",
         "basis" => "angle:-12.345678901234567",
         "samples" => "0",
         "labels" => "teacher",
@@ -237,6 +237,7 @@ fn a_spectrum_list_that_is_empty_negative_zero_nan_or_the_wrong_length_is_reject
         ("list:1,2,3", &["3 variances", "dim is 2"]),
         ("list:5", &["1 variances", "dim is 2"]),
         ("list:1,1e7", &["1e6"]),
+        ("list:1,1e-300", &["1e-6", "smaller"]),
     ];
     let mut messages = HashSet::new();
     for (value, fragments) in cases {

@@ -139,6 +139,14 @@ fn hurts_preset_pretrained_loses_and_its_second_layer_goes_quiet() {
     assert!(count(&whole, |x| x < 0.0) >= 6, "pretrained should lose on most seeds: {}", show("pretrained", &whole));
     assert!(mean(&whole) < -0.02, "{}", show("pretrained", &whole));
     assert!(mean(&first) < 0.0, "{}", show("pretrained", &first));
+    // The covariance init transfers only the first layer's second moment and keeps the later
+    // layers fresh: the preset's sentence says it does not lose on average. Observed +0.015,
+    // from −0.05 to +0.06 per seed, ahead on 6 of 8: "does not lose on average" = a mean above
+    // −0.01 and ahead on at least half the seeds (the pre-trained contender is ahead on none).
+    let covariance = gains(&race, Contender::Covariance, 0, d);
+    eprintln!("  whole race {}", show("covariance", &covariance));
+    assert!(mean(&covariance) > -0.01, "{}", show("covariance", &covariance));
+    assert!(count(&covariance, |x| x > 0.0) >= SEEDS / 2, "{}", show("covariance", &covariance));
 
     let switch = race.switch_stats().expect("switch reached");
     assert_eq!(switch.layers.len(), 2);
@@ -248,6 +256,7 @@ fn json_lines_have_the_documented_keys() {
     let lines: Vec<Value> = race.lines().iter().map(|l| serde_json::from_str(l).unwrap()).collect();
     let switch = &lines[0];
     assert_eq!(switch["phase"], "switch");
+    assert_eq!(switch["upstream_diverged"], 0, "no repeat's pre-training diverged here");
     let layers = switch["layers"].as_array().unwrap();
     assert_eq!(layers.len(), 2);
     for layer in layers {
@@ -285,6 +294,10 @@ fn the_switch_line_reports_the_pretrained_network_not_the_untrained_one() {
     assert!(accuracy(&untrained) < 0.5, "untrained accuracy {}", accuracy(&untrained));
     let loss = |race: &Race| race.switch_stats().unwrap().upstream_loss;
     assert!(loss(&trained) < loss(&untrained) - 0.2, "loss {} against {}", loss(&trained), loss(&untrained));
+    // A pre-training that overflows is counted on the switch line, per repeat.
+    let exploded = finish(&small("upstream_steps=50&lr=1000&momentum=0.9"), 10);
+    let line: Value = serde_json::from_str(&exploded.switch_line().unwrap()).unwrap();
+    assert_eq!(line["upstream_diverged"], 2, "{line}");
 }
 
 #[test]
@@ -392,4 +405,35 @@ fn on_a_narrow_screen_the_race_key_sits_under_the_plot_and_the_titles_are_short(
     // Wide: the key is inside the plot, above the axis label.
     let wide = render(&race, "light");
     assert!(text_y(&wide, "from scratch").unwrap() < text_y(&wide, "downstream step").unwrap());
+}
+
+#[test]
+fn rescaling_changes_the_scale_of_the_transferred_layers_but_not_which_units_fire() {
+    use covalign::mlp::Workspace;
+    use covalign::{data, rng};
+    // Both hidden layers transferred, after enough pre-training that the norms have moved.
+    let mut race = Race::new(&small("upstream_steps=200&lr=0.3"), 5).unwrap();
+    while race.phase() == Phase::Upstream {
+        race.advance(1);
+    }
+    let n = 400;
+    let inputs = data::standard_draws(n, 6, &mut rng::seeded(99, 0));
+    for r in 0..2 {
+        let rescaled = race.network(r, Contender::Pretrained).unwrap();
+        let raw = race.network(r, Contender::PretrainedRaw).unwrap();
+        let (mut a, mut b) = (Workspace::default(), Workspace::default());
+        rescaled.forward(&inputs, n, &mut a);
+        raw.forward(&inputs, n, &mut b);
+        for layer in 1..=2 {
+            let fires = |ws: &Workspace<f32>| ws.activations[layer].iter().map(|&v| v > 0.0).collect::<Vec<_>>();
+            let (fa, fb) = (fires(&a), fires(&b));
+            let differ = fa.iter().zip(&fb).filter(|(x, y)| x != y).count();
+            // Only a unit within rounding of zero may flip.
+            assert!(differ * 1000 <= fa.len(), "repeat {r}, layer {layer}: {differ} of {} firing decisions changed", fa.len());
+            // ... while the scale did change (otherwise this test would prove nothing).
+            let norm = |ws: &Workspace<f32>| ws.activations[layer].iter().map(|&v| (v as f64).powi(2)).sum::<f64>().sqrt();
+            let ratio = norm(&a) / norm(&b);
+            assert!((ratio - 1.0).abs() > 0.02, "repeat {r}, layer {layer}: the rescaling did nothing (ratio {ratio:.4})");
+        }
+    }
 }

@@ -108,7 +108,9 @@ fn run(options: Options) -> std::io::Result<()> {
         if !options.overlap {
             line.as_object_mut().expect("a snapshot is an object").remove("overlap");
         }
+        // Flushed line by line: a long run shows its progress, and a killed one keeps it.
         writeln!(out, "{line}")?;
+        out.flush()?;
         let done = experiment.step_count();
         if done >= options.steps || snapshot.diverged {
             break;
@@ -121,7 +123,13 @@ fn run(options: Options) -> std::io::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = match std::env::args_os().skip(1).map(|a| a.into_string()).collect() {
+        Ok(args) => args,
+        Err(bad) => {
+            eprintln!("covalign: argument {bad:?} is not valid UTF-8 (see covalign --help)");
+            return ExitCode::from(2);
+        }
+    };
     if args.iter().any(|a| a == "--help" || a == "-h") {
         print!("{}", usage());
         return ExitCode::SUCCESS;

@@ -49,7 +49,15 @@ pub fn draw_misalignment<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, expe
     let floor = 1e-6;
     let values = history.iter().flat_map(|r| [r.misalignment, r.misalignment_random]).filter(|v| v.is_finite());
     let (lo, hi) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v.max(floor)), hi.max(v)));
-    let (lo, hi) = if lo.is_finite() && hi > 0.0 { (lo / 2.0, (hi * 2.0).max(lo * 10.0)) } else { (floor, 1.0) };
+    // At least two decades, centred on the data: a log axis labels only powers of ten, and
+    // one decade may hold a single label.
+    let (lo, hi) = if lo.is_finite() && hi > 0.0 { (lo / 2.0, hi * 2.0) } else { (floor, 1.0) };
+    let (lo, hi) = if hi / lo < 100.0 {
+        let centre = (lo * hi).sqrt();
+        (centre / 10.0, centre * 10.0)
+    } else {
+        (lo, hi)
+    };
     let mut chart = builder(area, "M: data basis (blue) vs random (grey)", theme)
         .build_cartesian_2d(step_range(history), (lo..hi).log_scale())?;
     house_style(&mut chart.configure_mesh(), theme)

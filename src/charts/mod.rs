@@ -151,6 +151,21 @@ pub fn describe(name: &str, experiment: &Experiment, alignment: &Alignment) -> S
     }
 }
 
+/// An axis tick that fits the label area at any scale: "-2e4" rather than "-20000.0", whose
+/// sign the area would clip (weights after a diverging run are that large).
+pub fn tick_label(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        "0".to_string()
+    } else if !(1e-2..1e4).contains(&a) {
+        format!("{v:.0e}")
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
 fn list(values: &[f64]) -> String {
     values.iter().map(|v| format!("{v:.2}")).collect::<Vec<_>>().join(" and ")
 }

@@ -2,7 +2,7 @@
 //! each with its covariance ellipse (two standard deviations) and eigenvector arrows, on equal
 //! axes so that the angle between them on screen is the true angle.
 
-use super::{house_style, arrow, ellipse, projected, projection, square_ranges, DrawResult, Theme};
+use super::{house_style, arrow, tick_label, ellipse, projected, projection, square_ranges, DrawResult, Theme};
 use crate::experiment::{Alignment, Experiment};
 use nalgebra::DMatrix;
 use plotters::coord::Shift;
@@ -73,8 +73,8 @@ fn panel<DB: DrawingBackend>(
         .y_desc(labels[1].as_str())
         .x_labels(5)
         .y_labels(5)
-        .x_label_formatter(&|v| format!("{v:.1}"))
-        .y_label_formatter(&|v| format!("{v:.1}"))
+        .x_label_formatter(&|v| tick_label(*v))
+        .y_label_formatter(&|v| tick_label(*v))
         .draw()?;
 
     if let Some(axes) = reference_axes {
