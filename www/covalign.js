@@ -25,6 +25,8 @@ import { StoryMethods, chapterView } from './story.js';
 import './race-chapter.js';
 import { divergenceNotice, notice } from './notices.js';
 
+// Not observed, read once at the start: `at` (open paused at this step; a link made while
+// paused carries it).
 const VIEW_ATTRIBUTES = ['controls', 'autoplay', 'until', 'panels', 'height', 'speed', 'theme', 'story', 'url-state', 'keyboard'];
 const DEFAULT_SPEED = 3; // steps per frame: the 2-D rotation takes a couple of seconds
 const SLOW_FRAMES = 10; // slow motion: one step every 10 frames, about 6 steps a second
@@ -95,21 +97,25 @@ class CovalignDemo extends HTMLElement {
   get theme() { return this._theme; }
   play() {
     if (this._app?.diverged()) return;
+    this._restoring = null; // a run to the linked step gives way to the reader
     this._playing = true;
     this._syncChrome();
     this._requestFrame();
+    this._writeUrl(); // no `at` while playing
   }
   pause() {
     this._playing = false;
     this._playTo = null;
     this._syncChrome();
     this._invalidate(); // every panel and the readout show exactly where training stopped
+    this._writeUrl(); // `at`: a link made now opens at this step
   }
   reset() {
     if (!this._app) return;
+    this._restoring = null;
     this._app.reset();
     this._showDivergence(false);
-    this._changed(false);
+    this._changed(true);
   }
   /** Train n steps now (paused or not) and redraw; returns the steps actually taken. */
   advance(n = 1) {
@@ -119,6 +125,7 @@ class CovalignDemo extends HTMLElement {
       const taken = this._app.step(steps);
       this._checkDivergence();
       this._invalidate();
+      if (!this._playing) this._writeUrl();
       return taken;
     } catch (err) {
       this._fail(err);
@@ -235,10 +242,43 @@ class CovalignDemo extends HTMLElement {
         { items: notices.map((n) => n.message) });
       for (const n of notices) if (n.key) this._settings?.flag(n.key, n.message);
     }
+    const at = chapter ? null : this._parseAt(this._option('at'));
+    delete this._view.at; // from now on the address says where this run is
     if (chapter) this._startChapter();
-    else if (isOn(this._option('autoplay')) && !reducedMotion()) this._autoplay();
+    else if (!at && isOn(this._option('autoplay')) && !reducedMotion()) this._autoplay();
     this._writeUrl();
-    this._resolveReady();
+    // `ready`: loaded, and at the step the link names.
+    if (at) this._runTo(at).then(this._resolveReady, this._rejectReady);
+    else this._resolveReady();
+  }
+
+  /** `at`: a whole number of steps, or null with a notice when it is not one. */
+  _parseAt(text) {
+    if (text == null || text === '' || text === '0') return null;
+    const n = Number(text);
+    if (Number.isInteger(n) && n > 0 && n <= MAX_ADVANCE) return n;
+    this._notice(`at=${text} is not a step count from 1 to ${MAX_ADVANCE.toLocaleString('en')}, so the demo starts at step 0.`);
+    return null;
+  }
+
+  /**
+   * Train to `target` (a linked step) in slices of about a frame's budget, so a large network
+   * does not freeze the page (the readout shows the step climbing). Play, reset or a new
+   * setting that resets ends it. Resolves when done or abandoned.
+   */
+  async _runTo(target) {
+    const run = {};
+    this._restoring = run;
+    while (this._restoring === run && this.step < target && !this._failed && !this._app.diverged()) {
+      const start = performance.now();
+      const n = this._msPerStep > 0 ? Math.max(1, Math.floor((2 * FRAME_BUDGET_MS) / this._msPerStep)) : 1;
+      const taken = this.advance(Math.min(n, target - this.step));
+      if (!taken) break;
+      this._msPerStep = (performance.now() - start) / taken;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    if (this._restoring === run) this._restoring = null;
+    this._writeUrl();
   }
 
   /** A view option: what the reader chose or the address says, else the attribute. */
@@ -364,7 +404,10 @@ class CovalignDemo extends HTMLElement {
     } catch (err) {
       return messageOf(err);
     }
-    if (effect === 'reset') this._showDivergence(false);
+    if (effect === 'reset') {
+      this._showDivergence(false);
+      this._restoring = null;
+    }
     this._changed(true);
     return null;
   }
@@ -405,7 +448,10 @@ class CovalignDemo extends HTMLElement {
     this._urlWriter ??= createUrlWriter();
     const query = this._app.query();
     const engine = this._chapter && query === this._chapterQuery ? '' : query;
-    const full = [engine, uiQuery(this._view)].filter(Boolean).join('&');
+    // Paused past step 0 (outside the story, whose chapters name their own step): `at`, so
+    // that the link opens where the reader is. Not while training towards a linked step.
+    const at = !this._playing && !this._chapter && !this._restoring && this.step > 0 ? String(this.step) : undefined;
+    const full = [engine, uiQuery({ ...this._view, at })].filter(Boolean).join('&');
     if (push) this._urlWriter.push(full);
     else this._urlWriter(full);
   }

@@ -15,7 +15,7 @@ export function notice(message, { items = [], error = false } = {}) {
 export function divergenceNotice({ step, lr, lower, useLower, reset }) {
   return h('div', { class: 'notice error divergence', role: 'alert' }, h('div', { class: 'body' },
     h('strong', {}, `Training diverged at step ${step}`),
-    ` — the loss overflowed (NaN or infinity), so training is paused. The learning rate lr = ${lr} is too large: lower it and press Reset.`,
+    ` — the loss blew up (past 10⁶, or NaN or infinity), so training is paused. The learning rate lr = ${lr} is too large: lower it and press Reset.`,
     h('div', { class: 'actions' },
       h('button', { type: 'button', onclick: useLower }, `Use lr = ${lower} and reset`),
       h('button', { type: 'button', onclick: reset }, 'Reset'))));

@@ -45,12 +45,16 @@ export class Painter {
     let changed = false;
     for (const entry of entries) {
       const canvas = entry.target;
+      // The device-pixel box is exact on a real screen, but emulated zoom (DevTools' device
+      // mode) leaves it at 1×: trust it only when it agrees with the CSS size × ratio.
       const box = entry.devicePixelContentBoxSize?.[0];
-      const width = box ? box.inlineSize : Math.round(entry.contentRect.width * devicePixelRatio);
-      const height = box ? box.blockSize : Math.round(entry.contentRect.height * devicePixelRatio);
-      if (canvas.width !== width || canvas.height !== height) {
-        canvas.width = width;
-        canvas.height = height;
+      const width = Math.round(entry.contentRect.width * devicePixelRatio);
+      const height = Math.round(entry.contentRect.height * devicePixelRatio);
+      const exact = box && Math.abs(box.inlineSize - width) <= 2 && Math.abs(box.blockSize - height) <= 2;
+      const [w, h] = exact ? [box.inlineSize, box.blockSize] : [width, height];
+      if (canvas.width !== w || canvas.height !== h) {
+        canvas.width = w;
+        canvas.height = h;
         changed = true;
       }
     }

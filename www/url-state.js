@@ -2,7 +2,7 @@
 // parameters (speed, autoplay, theme, story, ...) that the engine must never see.
 
 /** Parameters that belong to the element's view, not to the experiment. */
-export const UI_PARAMS = ['speed', 'autoplay', 'until', 'theme', 'panels', 'controls', 'height', 'embed', 'story'];
+export const UI_PARAMS = ['speed', 'autoplay', 'until', 'theme', 'panels', 'controls', 'height', 'embed', 'story', 'at'];
 
 /**
  * Split a query string into the engine's part (raw pairs, order and encoding kept, so the

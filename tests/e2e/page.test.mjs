@@ -163,6 +163,51 @@ test('reloading a URL restores the same state and the same numbers', async () =>
   await second.context().close();
 });
 
+test('a link made while paused opens at the same step with the same numbers', async () => {
+  const { page: first } = await open('?seed=5&hidden=96&dim=3&spectrum=power:1');
+  await demo(first, (el) => el.advance(137));
+  await first.waitForFunction(() => new URLSearchParams(location.search).get('at') === '137');
+  const url = first.url();
+  const there = await demo(first, (el) => el.metrics);
+  assert.equal(there.step, 137);
+
+  const { page: second, consoleErrors } = await open(new URL(url).search);
+  assert.equal(await demo(second, (el) => el.step), 137, 'the link did not bring the run to its step');
+  assert.equal(await demo(second, (el) => el.playing), false, 'a linked step opens paused');
+  assert.deepEqual(await demo(second, (el) => el.metrics), there, 'numbers at the linked step differ');
+  // Playing drops `at` from the address (the step is moving); reset leaves it out too.
+  await demo(second, (el) => el.play());
+  await second.waitForFunction(() => !new URLSearchParams(location.search).has('at'));
+  await demo(second, (el) => el.reset());
+  await demo(second, (el) => el.pause());
+  await nextFrames(second);
+  assert.ok(!new URL(second.url()).searchParams.has('at'), second.url());
+  assert.deepEqual(consoleErrors, []);
+
+  // A bad `at` is a notice, and the demo starts at step 0.
+  const { page: third, consoleErrors: errors3 } = await open('?at=-4');
+  assert.match(await third.locator('covalign-demo .notice').first().textContent(), /at=-4/);
+  assert.equal(await demo(third, (el) => el.step), 0);
+  assert.deepEqual(errors3, []);
+  for (const p of [first, second, third]) await p.context().close();
+});
+
+test('on a 2× screen every canvas has twice the pixels of its CSS size (crisp charts)', async () => {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 800 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.evaluate(() => customElements.whenDefined('covalign-demo').then(() => document.querySelector('covalign-demo').ready));
+  await nextFrames(page);
+  const sizes = await demo(page, (el) => [...el.shadowRoot.querySelectorAll('canvas')]
+    .filter((c) => c.clientWidth > 0)
+    .map((c) => ({ chart: c.dataset.chart, css: c.getBoundingClientRect().width, pixels: c.width })));
+  assert.ok(sizes.length >= 3, JSON.stringify(sizes));
+  for (const { chart, css, pixels } of sizes) {
+    assert.ok(Math.abs(pixels - 2 * css) <= 2, `${chart}: ${pixels} pixels for ${css} CSS px`);
+  }
+  await context.close();
+});
+
 test('speed, slow motion, the basis angle slider and the spectrum keys act live', async () => {
   const { page, consoleErrors } = await open();
   const setRange = (selector, value) => demo(page, (el, [sel, v]) => {
