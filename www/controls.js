@@ -94,8 +94,9 @@ export function buildToolbar(full, actions) {
   }
   return {
     element: bar,
-    sync({ playing, speed: value, seed: seedValue }) {
+    sync({ playing, speed: value, seed: seedValue, diverged = false }) {
       play.textContent = playing ? 'Pause' : 'Play';
+      play.disabled = diverged && !playing; // nothing to play until a reset
       play.setAttribute('aria-pressed', String(playing));
       play.title = playing ? 'Pause (space)' : 'Play (space)';
       slow.checked = value === 'slow';

@@ -436,7 +436,7 @@ class CovalignDemo extends HTMLElement {
 
   _syncChrome() {
     if (!this._app) return;
-    this._toolbar?.sync({ playing: this._playing, speed: this._speed, seed: this._app.get('seed') });
+    this._toolbar?.sync({ playing: this._playing, speed: this._speed, seed: this._app.get('seed'), diverged: this._app.diverged() });
     this._viewControls?.sync({ fullscreen: document.fullscreenElement === this });
     this._themeField?.sync(this._view.theme ?? this.getAttribute('theme') ?? 'auto');
     this._settings?.sync((k) => this._app.get(k), JSON.parse(this._app.variances_json()));

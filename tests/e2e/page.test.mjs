@@ -275,8 +275,10 @@ test('a huge learning rate pauses with a divergence message; reset recovers', as
   const stopped = await demo(page, (el) => el.step);
   await page.waitForTimeout(200);
   assert.equal(await demo(page, (el) => el.step), stopped);
+  assert.equal(await page.locator('covalign-demo button.play').isDisabled(), true, 'Play does nothing until a reset');
   await message.locator('button', { hasText: /^Reset$/ }).click();
   assert.equal(await message.count(), 0);
+  assert.equal(await page.locator('covalign-demo button.play').isDisabled(), false);
   assert.deepEqual(await demo(page, (el) => [el.step, el.metrics.diverged]), [0, false]);
   // Diverges again at the same rate; the suggested lower rate trains.
   await page.locator('covalign-demo button.play').click();
