@@ -175,13 +175,17 @@ pub struct RaceApp {
 
 #[wasm_bindgen]
 impl RaceApp {
-    /// Never fails: bad pairs are reported by `notices_json` and keep their defaults.
+    /// Never fails: bad pairs are reported by `notices_json` and keep their defaults. A race
+    /// that cannot run as asked (too large for a tab) falls back to `fallback` (the preset
+    /// the reader was editing), else to the defaults.
     #[wasm_bindgen(constructor)]
-    pub fn new(query: &str) -> RaceApp {
+    pub fn new(query: &str, fallback: &str) -> RaceApp {
         let (config, mut notices) = Config::from_query_lenient(query);
         let race = crate::transfer::Race::new(&config, 0).unwrap_or_else(|e| {
             notices.push(e);
-            crate::transfer::Race::new(&Config::default(), 0).expect("defaults are valid")
+            let (preset, _) = Config::from_query_lenient(fallback);
+            crate::transfer::Race::new(&preset, 0)
+                .unwrap_or_else(|_| crate::transfer::Race::new(&Config::default(), 0).expect("defaults are valid"))
         });
         RaceApp { race, notices }
     }

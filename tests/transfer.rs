@@ -376,6 +376,19 @@ fn race_chart_renders_to_svg_in_every_phase() {
             assert!(svg.contains(c.label().split(',').next().unwrap()), "{theme}: legend names {c:?}");
         }
         assert!(svg.contains("<polygon"), "{theme}: the ±1 sd bands are drawn");
+        // Each contender's line: in its own colour, through every evaluation (a solid line is
+        // one polyline, a dashed one many short ones; the key's sample adds two points).
+        let t = Theme::named(theme, 1.0);
+        for c in Contender::ALL {
+            let (colour, _) = race_chart::style(c, &t);
+            let hex = format!("stroke=\"#{:02X}{:02X}{:02X}\"", colour.0, colour.1, colour.2);
+            let points: usize = svg
+                .split('<')
+                .filter(|e| (e.starts_with("polyline") || e.starts_with("path")) && e.contains(&hex))
+                .map(|e| e.split("points=\"").nth(1).map_or(0, |p| p.split('"').next().unwrap().split_whitespace().count()))
+                .sum();
+            assert!(points >= race.steps().len() + 2, "{theme}: {c:?} drawn through {points} points for {} evaluations", race.steps().len());
+        }
         std::fs::write(out.join(format!("race-done-{theme}.svg")), &svg).unwrap();
     }
     assert!(race_chart::describe(&race).contains("from scratch"));

@@ -94,7 +94,11 @@ fn a_small_race_runs_to_the_end_and_draws() {
     use covalign::web::{race_presets_json, RaceApp};
     let presets = json(&race_presets_json());
     assert_eq!(presets.as_array().unwrap().len(), 3);
-    let mut race = RaceApp::new("dim=4&hidden=32&upstream_steps=20&downstream_steps=20&repeats=2&task=low:2&bogus=1");
+    // Too large for a tab: refused with a notice, and the fallback (a preset) is what runs.
+    let refused = RaceApp::new("dim=128&hidden=4096&hidden2=256&repeats=64", "dim=6&hidden=48&repeats=2");
+    assert_eq!(json(&refused.notices_json()).as_array().unwrap().len(), 1);
+    assert!(refused.query().contains("hidden=48"), "{}", refused.query());
+    let mut race = RaceApp::new("dim=4&hidden=32&upstream_steps=20&downstream_steps=20&repeats=2&task=low:2&bogus=1", "");
     assert_eq!(json(&race.notices_json()).as_array().unwrap().len(), 1);
     let mut calls = 0;
     while !race.advance(50) {

@@ -198,7 +198,7 @@ class CovalignRace extends HTMLElement {
     this._presetButtons.forEach((b, i) => b.setAttribute('aria-pressed', String(this._presets[i] === preset)));
     this._why.textContent = preset.text;
     this._race?.free();
-    this._race = new RaceApp(this._query());
+    this._race = new RaceApp(this._query(), this._preset().query);
     this._announcedPhase = null;
     const notices = JSON.parse(this._race.notices_json());
     this._error.hidden = notices.length === 0;
