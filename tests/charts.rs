@@ -103,3 +103,21 @@ fn the_misalignment_axis_always_shows_at_least_two_powers_of_ten() {
         assert!(powers >= 2, "{query}: {powers} labels on the log axis");
     }
 }
+
+#[test]
+fn curve_titles_shorten_rather_than_run_into_the_next_chart() {
+    let e = scenario("", 100);
+    let at = |size: (u32, u32), scale: f64| {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+            charts::draw("curves", &area, &e, &e.alignment(), &Theme::named("light", scale)).unwrap();
+        }
+        svg
+    };
+    let long = "M: data basis (blue) vs random (grey)";
+    assert!(at((1500, 320), 1.0).contains(long), "a wide row has room for the full title");
+    let narrow = at((690, 300), 1.4); // three charts of 230 px, lecture-size type
+    assert!(!narrow.contains(long), "the long title would overlap its neighbour");
+    assert!(narrow.contains("M: data"), "a shorter title is there instead");
+}

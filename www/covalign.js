@@ -30,7 +30,7 @@ import { divergenceNotice, notice } from './notices.js';
 const VIEW_ATTRIBUTES = ['controls', 'autoplay', 'until', 'panels', 'height', 'speed', 'theme', 'story', 'url-state', 'keyboard'];
 const DEFAULT_SPEED = 3; // steps per frame: the 2-D rotation takes a couple of seconds
 const SLOW_FRAMES = 10; // slow motion: one step every 10 frames, about 6 steps a second
-const LECTURE_SCALE = 1.15; // in fullscreen the charts' type and lines are this much larger
+const LECTURE_SCALE = 1.4; // in fullscreen the charts' type and lines are this much larger (the back row)
 // Training time per frame: at large sizes fewer steps than the speed asks for are taken, so
 // that the page (and the Pause button) stays responsive; at least one step a frame.
 const FRAME_BUDGET_MS = 25;

@@ -32,6 +32,26 @@ fn step_label(v: &f64) -> String {
     }
 }
 
+/// The first of `choices` (longest first) that fits in `room` pixels at this font size: with
+/// three charts in a row, or the larger type of lecture mode, the long wording would run into
+/// the next chart.
+fn fitting<'s, DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, size: f64, room: u32, choices: &[&'s str]) -> &'s str {
+    let font = theme.font(size);
+    let fits = |text: &&str| area.estimate_text_size(text, &font).map_or(true, |(w, _)| w <= room);
+    choices.iter().copied().find(fits).unwrap_or(choices[choices.len() - 1])
+}
+
+/// A caption (14 px) that fits the area's width.
+fn title<'s, DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, choices: &[&'s str]) -> &'s str {
+    fitting(area, theme, 14.0, area.dim_in_pixel().0.saturating_sub(theme.px(16.0)), choices)
+}
+
+/// A y-axis description (13 px, turned) that fits the plot's height.
+fn y_desc<'s, DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, choices: &[&'s str]) -> &'s str {
+    let taken = theme.px(8.0) * 2 + theme.px(40.0) + theme.px(14.0) * 2;
+    fitting(area, theme, 13.0, area.dim_in_pixel().1.saturating_sub(taken), choices)
+}
+
 fn builder<'a, 'b, DB: DrawingBackend>(area: &'a DrawingArea<DB, Shift>, title: &'b str, theme: &Theme) -> ChartBuilder<'a, 'b, DB> {
     let mut b = ChartBuilder::on(area);
     b.margin(theme.px(8.0))
@@ -58,11 +78,12 @@ pub fn draw_misalignment<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, expe
     } else {
         (lo, hi)
     };
-    let mut chart = builder(area, "M: data basis (blue) vs random (grey)", theme)
-        .build_cartesian_2d(step_range(history), (lo..hi).log_scale())?;
+    let caption = title(area, theme, &["M: data basis (blue) vs random (grey)", "M: data (blue), random (grey)", "M: data vs random"]);
+    let axis = y_desc(area, theme, &["M, summed over basis", "M (sum)"]);
+    let mut chart = builder(area, caption, theme).build_cartesian_2d(step_range(history), (lo..hi).log_scale())?;
     house_style(&mut chart.configure_mesh(), theme)
         .x_desc("training step")
-        .y_desc("M, summed over basis")
+        .y_desc(axis)
         .x_labels(4)
         .y_labels(4)
         .x_label_formatter(&step_label)
@@ -88,11 +109,16 @@ pub fn draw_alignment<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experim
     area.fill(&theme.background)?;
     let history = experiment.history();
     let chance = 2.0 / (experiment.config().dim as f64 + 2.0);
-    let title = if experiment.distribution().is_isotropic() { "Alignment share: 1 (isotropic data)" } else { "Alignment share A (dashed: chance)" };
-    let mut chart = builder(area, title, theme).build_cartesian_2d(step_range(history), 0.0..1.05)?;
+    let caption = if experiment.distribution().is_isotropic() {
+        title(area, theme, &["Alignment share: 1 (isotropic data)", "A = 1 (isotropic data)"])
+    } else {
+        title(area, theme, &["Alignment share A (dashed: chance)", "Alignment A (dashed: chance)", "Alignment A"])
+    };
+    let axis = y_desc(area, theme, &["A (1 = aligned)", "A"]);
+    let mut chart = builder(area, caption, theme).build_cartesian_2d(step_range(history), 0.0..1.05)?;
     house_style(&mut chart.configure_mesh(), theme)
         .x_desc("training step")
-        .y_desc("A (1 = aligned)")
+        .y_desc(axis)
         .x_labels(4)
         .y_labels(6)
         .x_label_formatter(&step_label)
@@ -120,13 +146,15 @@ pub fn draw_training<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experime
     let max_loss = history.iter().map(|r| r.loss).filter(|v| v.is_finite()).fold(0.0f64, f64::max);
     // A little headroom above the loss curve.
     let max_loss = if max_loss > 0.0 { max_loss * 1.1 } else { 1.0 };
-    let mut chart = builder(area, "Loss (solid), accuracy (dashed)", theme)
+    let caption = title(area, theme, &["Loss (solid), accuracy (dashed)", "Loss, accuracy (dashed)", "Loss, accuracy"]);
+    let axis = y_desc(area, theme, &["cross-entropy (nats)", "loss (nats)"]);
+    let mut chart = builder(area, caption, theme)
         .right_y_label_area_size(theme.px(58.0))
         .build_cartesian_2d(step_range(history), 0.0..max_loss)?
         .set_secondary_coord(step_range(history), 0.0..1.05);
     house_style(&mut chart.configure_mesh(), theme)
         .x_desc("training step")
-        .y_desc("cross-entropy (nats)")
+        .y_desc(axis)
         .x_labels(4)
         .y_labels(4)
         .x_label_formatter(&step_label)
