@@ -105,6 +105,14 @@ export function buildToolbar(full, actions) {
       speedOut.textContent = value === 'slow' ? 'slow' : `${value} / frame`;
       if (seed && document.activeElement !== seed && seed.getRootNode().activeElement !== seed) seed.value = seedValue;
     },
+    /** While playing: `taken` steps fit this frame's budget out of `asked` (a large network). */
+    pace(taken, asked) {
+      if (asked === 'slow') return;
+      const capped = taken < asked;
+      const text = capped ? `≈${Number(taken.toPrecision(2))} / frame` : `${asked} / frame`;
+      if (speedOut.textContent !== text) speedOut.textContent = text;
+      speedOut.title = capped ? `${asked} asked; at this size about ${taken} fit in a frame` : '';
+    },
   };
 }
 

@@ -501,6 +501,9 @@ class CovalignDemo extends HTMLElement {
       if (n) {
         const start = performance.now();
         const taken = this._app.step(n);
+        if (this._speed !== 'slow' && this._msPerStep > 0) {
+          this._toolbar?.pace(Math.min(this._speed, Math.max(1, Math.floor(FRAME_BUDGET_MS / this._msPerStep))), this._speed);
+        }
         const perStep = (performance.now() - start) / Math.max(1, taken);
         this._msPerStep = this._msPerStep ? 0.8 * this._msPerStep + 0.2 * perStep : perStep;
         trained = true;

@@ -27,6 +27,10 @@ test('at a speed the network cannot keep up with, each frame trains only what fi
   const { context, page, consoleErrors } = await openDemoPage(browser, server, '?dim=128&hidden=4096&classes=64&speed=500&spectrum=power:1');
   await demo(page, (el) => el.play());
   await page.waitForFunction(() => document.querySelector('covalign-demo').step >= 3, null, { timeout: 30000 });
+  // The speed label says what a frame actually takes, not the 500 asked for.
+  const label = await page.locator('covalign-demo .speed-value').textContent();
+  const fit = Number(label.match(/^≈(\d+) \/ frame$/)?.[1]);
+  assert.ok(fit >= 1 && fit < 500, `speed label '${label}'`);
   await page.locator('covalign-demo button.play').click(); // pause, through the real button
   const step = await demo(page, (el) => el.step);
   assert.equal(await demo(page, (el) => el.playing), false);
