@@ -121,3 +121,22 @@ fn curve_titles_shorten_rather_than_run_into_the_next_chart() {
     assert!(!narrow.contains(long), "the long title would overlap its neighbour");
     assert!(narrow.contains("M: data"), "a shorter title is there instead");
 }
+
+#[test]
+fn the_eigenvalue_map_description_says_which_way_the_spread_goes() {
+    // f decreasing (random labels shrink the loud directions) and, with a small init, rising.
+    for (query, steps) in [("dim=16&spectrum=power:1&hidden=256", 400), ("dim=8&spectrum=power:1&hidden=256&init_scale=0.1", 60)] {
+        let mut e = scenario(query, steps);
+        let f = e.snapshot().f;
+        let expected = if f[0] > f[f.len() - 1] { "larger" } else { "smaller" };
+        let text = charts::describe("eigenmap", &e, &e.alignment());
+        assert!(text.contains(&format!("largest-variance direction has the {expected} weight spread")), "f = {f:?}: '{text}'");
+    }
+}
+
+#[test]
+fn with_isotropic_data_the_weight_panel_does_not_speak_of_data_axes() {
+    let e = scenario("spectrum=iso", 50);
+    let svg = render(&e, "weights", "light");
+    assert!(svg.contains("no axes to align to") && !svg.contains("off the data axes"));
+}

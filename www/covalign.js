@@ -22,7 +22,7 @@ import { Painter } from './painter.js';
 import { ExportMethods, buildExportMenu } from './export.js';
 import { buildHelp, buildThemeField, buildViewControls, keyCommand, toggleFullscreen } from './lecture.js';
 import { StoryMethods, chapterView } from './story.js';
-import './race-chapter.js';
+import { prefetchRace } from './race-chapter.js';
 import { divergenceNotice, notice } from './notices.js';
 
 // Not observed, read once at the start: `at` (open paused at this step; a link made while
@@ -132,7 +132,13 @@ class CovalignDemo extends HTMLElement {
       return 0;
     }
   }
-  toggleFullscreen() { return toggleFullscreen(this).catch((err) => this._notice(`Fullscreen was refused: ${messageOf(err)}`)); }
+  toggleFullscreen() {
+    // Focus leaves the Fullscreen button, or Space (the first key a lecturer presses) would
+    // press it again and leave fullscreen instead of playing.
+    return toggleFullscreen(this)
+      .then(() => this._root.focus({ preventScroll: true }))
+      .catch((err) => this._notice(`Fullscreen was refused: ${messageOf(err)}`));
+  }
   showHelp() {
     if (!this._help.element.isConnected) this._root.append(this._help.element); // only once asked for
     this._help.open(this.shadowRoot.activeElement ?? document.activeElement);
@@ -192,6 +198,7 @@ class CovalignDemo extends HTMLElement {
       this._applyTheme();
     } else if (name === 'autoplay' || name === 'until') {
       if (isOn(this.getAttribute('autoplay')) && !reducedMotion()) this._autoplay();
+      else if (name === 'autoplay') this.pause(); // the author turned autoplay off
     } else if (name === 'story') {
       if (value == null) this.leaveStory();
       else this.loadChapter(value);
@@ -244,6 +251,9 @@ class CovalignDemo extends HTMLElement {
     }
     const at = chapter ? null : this._parseAt(this._option('at'));
     delete this._view.at; // from now on the address says where this run is
+    // Where the story can be reached (the page, or a demo showing a chapter), its race
+    // chapters must open offline too.
+    if (chapter || this.hasAttribute('url-state')) prefetchRace();
     if (chapter) this._startChapter();
     else if (!at && isOn(this._option('autoplay')) && !reducedMotion()) this._autoplay();
     this._writeUrl();

@@ -5,10 +5,6 @@ export const CSS = `
 :host {
   display: block;
   container-type: inline-size;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  font-size: clamp(16px, 0.45vw + 11px, 22px);
-  line-height: 1.45;
-  text-align: start;
   --panel-height: auto;
   margin: 1em 0;
 }
@@ -19,7 +15,17 @@ export const CSS = `
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
 
+/* Type is set here, not on :host: a host page's rule for the element (font: 40px serif, or
+   * { all: unset }) beats :host, but cannot reach inside the shadow root. */
 .root {
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font-size: clamp(16px, 0.45vw + 11px, 22px);
+  font-style: normal;
+  font-weight: 400;
+  letter-spacing: normal;
+  line-height: 1.45;
+  text-align: start;
+  text-transform: none;
   --bg: #f7f6f2; --surface: #ffffff; --ink: #1f2933; --muted: #5b6472; --line: #d8dbe0;
   --button: #eef0f3; --button-hover: #e2e6eb; --primary: #27394f; --primary-ink: #ffffff;
   --data: #0072B2; --weights: #D55E00; --focus: #0a64c8; --warn-bg: #fff4e5; --warn-line: #c77700;
@@ -122,8 +128,8 @@ kbd {
 /* Lecture mode: the element fills the screen, with larger type (the charts scale too), and
    the panels sized so that data, weights and curves fit on one 16:9 screen; the settings
    stay at hand in a narrower column with smaller type. */
-:host(:fullscreen) { overflow: auto; font-size: clamp(18px, 0.7vw + 9.5px, 34px); background: #000; }
-:host(:fullscreen) .root { min-height: 100%; border-radius: 0; padding: 0.6em 1em; }
+:host(:fullscreen) { overflow: auto; background: #000; }
+:host(:fullscreen) .root { min-height: 100%; border-radius: 0; padding: 0.6em 1em; font-size: clamp(18px, 0.7vw + 9.5px, 34px); }
 :host(:fullscreen) .panel figcaption .note:not(.projection) { display: none; }
 :host(:fullscreen) canvas { max-height: 36vh; }
 :host(:fullscreen) .panel.wide canvas { max-height: 27vh; }

@@ -4,6 +4,16 @@
 import { h, reducedMotion } from './controls.js';
 import { registerChapterKind } from './story.js';
 
+/**
+ * Fetch race.js once the browser is idle, so that the race chapters open offline too (the
+ * page's first load stays without it). A failure here is said when a race chapter opens.
+ */
+export function prefetchRace() {
+  const load = () => import('./race.js').catch(() => {});
+  if (window.requestIdleCallback) requestIdleCallback(load, { timeout: 5000 });
+  else setTimeout(load, 2000);
+}
+
 registerChapterKind('race', {
   render(demo, chapter) {
     // Defines <covalign-race>; the element below upgrades when the module arrives.

@@ -46,10 +46,21 @@ fn title<'s, DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, c
     fitting(area, theme, 14.0, area.dim_in_pixel().0.saturating_sub(theme.px(16.0)), choices)
 }
 
+/// The plot's height: the area less its margins, caption and x-axis labels.
+fn plot_height<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme) -> u32 {
+    let taken = theme.px(8.0) * 2 + theme.px(40.0) + theme.px(14.0) * 2;
+    area.dim_in_pixel().1.saturating_sub(taken)
+}
+
 /// A y-axis description (13 px, turned) that fits the plot's height.
 fn y_desc<'s, DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, choices: &[&'s str]) -> &'s str {
-    let taken = theme.px(8.0) * 2 + theme.px(40.0) + theme.px(14.0) * 2;
-    fitting(area, theme, 13.0, area.dim_in_pixel().1.saturating_sub(taken), choices)
+    fitting(area, theme, 13.0, plot_height(area, theme), choices)
+}
+
+/// At most `most` y labels, fewer on a short plot (a 720p projector in lecture mode), so that
+/// they keep a line of space between them.
+fn y_labels<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, most: usize) -> usize {
+    (plot_height(area, theme) / theme.px(26.0).max(1)).clamp(2, most as u32) as usize
 }
 
 fn builder<'a, 'b, DB: DrawingBackend>(area: &'a DrawingArea<DB, Shift>, title: &'b str, theme: &Theme) -> ChartBuilder<'a, 'b, DB> {
@@ -85,7 +96,7 @@ pub fn draw_misalignment<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, expe
         .x_desc("training step")
         .y_desc(axis)
         .x_labels(4)
-        .y_labels(4)
+        .y_labels(y_labels(area, theme, 4))
         .x_label_formatter(&step_label)
         .y_label_formatter(&|v| format!("{v:.0e}"))
         .draw()?;
@@ -120,7 +131,7 @@ pub fn draw_alignment<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experim
         .x_desc("training step")
         .y_desc(axis)
         .x_labels(4)
-        .y_labels(6)
+        .y_labels(y_labels(area, theme, 6))
         .x_label_formatter(&step_label)
         .y_label_formatter(&|v| format!("{v:.1}"))
         .draw()?;
@@ -156,7 +167,7 @@ pub fn draw_training<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experime
         .x_desc("training step")
         .y_desc(axis)
         .x_labels(4)
-        .y_labels(4)
+        .y_labels(y_labels(area, theme, 4))
         .x_label_formatter(&step_label)
         .y_label_formatter(&|v| format!("{v:.1}"))
         .draw()?;
@@ -165,7 +176,7 @@ pub fn draw_training<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, experime
         .y_desc("accuracy")
         .axis_desc_style(theme.font(13.0))
         .label_style(theme.muted_font(12.0))
-        .y_labels(4)
+        .y_labels(y_labels(area, theme, 4))
         .axis_style(theme.muted.stroke_width(theme.px(1.0)))
         .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
         .draw()?;

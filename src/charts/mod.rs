@@ -131,7 +131,7 @@ pub fn describe(name: &str, experiment: &Experiment, alignment: &Alignment) -> S
         },
         "curves" | "misalignment" | "alignment" | "training" => match (first, history.last()) {
             (Some(a), Some(b)) => format!(
-                "Curves over {} steps: misalignment in the data basis went from {:.3} to {:.3}, in a random basis from {:.3} to {:.3}; alignment share from {:.2} to {:.2}; loss from {:.2} to {:.2}.",
+                "Curves over {} steps: misalignment in the data basis went from {:.2e} to {:.2e}, in a random basis from {:.2e} to {:.2e}; alignment share from {:.2} to {:.2}; loss from {:.2} to {:.2}.",
                 b.step, a.misalignment, b.misalignment, a.misalignment_random, b.misalignment_random, a.alignment, b.alignment, a.loss, b.loss
             ),
             _ => "No steps yet.".into(),
@@ -144,7 +144,8 @@ pub fn describe(name: &str, experiment: &Experiment, alignment: &Alignment) -> S
         }
         "eigenmap" => {
             let f = crate::metrics::eigenvalue_map(&alignment.weight_covariance, &experiment.distribution().eigen);
-            let trend = if f.first() > f.last() { "smaller" } else { "larger" };
+            // f is in the data's order, largest variance first.
+            let trend = if f.first() > f.last() { "larger" } else { "smaller" };
             format!("Eigenvalue map: the weights' spread along each data direction against that direction's standard deviation; the largest-variance direction has the {trend} weight spread.")
         }
         _ => String::new(),

@@ -127,6 +127,8 @@ pub fn draw_weights<DB: DrawingBackend>(
     let (_, data_axes) = projected(&p, &experiment.distribution().covariance());
     let labels = [labels[0].replace('x', "w"), labels[1].replace('x', "w")];
     let title = match alignment.angle_deg {
+        // Isotropic data has no axes of its own: every direction is one of them.
+        _ if experiment.distribution().is_isotropic() => "Weights wⱼ · isotropic data: no axes to align to".to_string(),
         Some(angle) => format!("Weights wⱼ · axis {angle:.1}° off the data axes"),
         None => format!("Weights wⱼ · alignment share {:.2}", alignment.alignment),
     };

@@ -181,6 +181,8 @@ test('the module finds its wasm next to itself, whatever URL it is served from',
 
 test('works offline once loaded: training, settings, the story and exports need no network', async () => {
   const { context, page, consoleErrors } = await openDemoPage(browser, server, '?story=rotation');
+  // The race module arrives by itself once the page is idle (nobody opened a race chapter).
+  await page.waitForFunction(() => customElements.get('covalign-race'), null, { timeout: 15000 });
   await context.setOffline(true);
   const failed = [];
   page.on('requestfailed', (r) => failed.push(r.url()));
@@ -190,6 +192,15 @@ test('works offline once loaded: training, settings, the story and exports need 
   assert.equal(await demo(page, (el) => el.metrics.sigma.length), 5);
   const png = await demo(page, async (el) => (await el.exportPNG('weights')).size);
   assert.ok(png > 1000);
+  // A race chapter, offline: the panel is there and runs.
+  await demo(page, (el) => el.loadChapter('hurts'));
+  const race = page.locator('covalign-demo covalign-race');
+  await race.waitFor();
+  await page.waitForFunction(() => {
+    const r = document.querySelector('covalign-demo').shadowRoot.querySelector('covalign-race');
+    return r && typeof r.run === 'function' && r.progress?.done > 0;
+  }, null, { timeout: 15000 });
+  assert.equal(await page.locator('covalign-demo .notice.error').count(), 0);
   assert.deepEqual(failed, []);
   assert.deepEqual(consoleErrors, []);
   await context.close();

@@ -324,6 +324,7 @@ test('several demos on one page run independently; attributes configure and upda
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   await page.route(`${server.url}blog.html`, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html>
     <style>* { color: red !important; } button { display: none; } canvas { border: 9px solid green; }
+      covalign-demo { font: italic 40px/3 serif; letter-spacing: 4px; text-transform: uppercase; }
       [hidden] { display: none !important; } /* the CSS resets of normalize.css and Bootstrap */</style>
     <link rel="icon" href="data:,"><script type="module" src="/www/covalign.js"></script>
     <covalign-demo id="a" dim="2" hidden="64" panels="data,weights"></covalign-demo>
@@ -337,6 +338,12 @@ test('several demos on one page run independently; attributes configure and upda
   // Shadow DOM: the host's CSS neither hides the buttons nor restyles the canvases.
   assert.ok(await page.locator('#a button.play').isVisible());
   assert.equal(await demo(page, (el) => getComputedStyle(el.shadowRoot.querySelector('canvas')).borderTopWidth, null, '#a'), '0px');
+  // ... nor its type: a rule on the element itself stops at the shadow root.
+  const type = await demo(page, (el) => {
+    const s = getComputedStyle(el.shadowRoot.querySelector('.readout'));
+    return { size: parseFloat(s.fontSize), family: s.fontFamily, style: s.fontStyle, spacing: s.letterSpacing, transform: s.textTransform };
+  }, null, '#a');
+  assert.ok(type.size < 30 && !/^serif/.test(type.family) && type.style === 'normal' && type.spacing === 'normal' && type.transform === 'none', JSON.stringify(type));
   // hidden="64" is the layer width, not HTML's hidden.
   assert.ok((await page.locator('#a').boundingBox()).height > 200);
   assert.match(await demo(page, (el) => el.query, null, '#a'), /hidden=64&/);
