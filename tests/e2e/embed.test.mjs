@@ -148,6 +148,15 @@ test('examples/iframe.html: each frame shows an embedded demo that plays once sc
     assert.equal(await frame.locator('covalign-demo form.settings').count(), 0);
     assert.ok(await frame.locator('covalign-demo button.play').isVisible());
     await frame.waitForFunction(() => document.querySelector('covalign-demo').step > 10, null, { timeout: 15000 });
+    // The frame is sized to its content (the page's height message): the link out is visible.
+    await page.waitForFunction((n) => {
+      const f = document.querySelectorAll('iframe')[n];
+      const doc = f.contentDocument;
+      return Math.abs(f.clientHeight - Math.ceil(doc.body.getBoundingClientRect().bottom + f.contentWindow.scrollY)) <= 2;
+    }, i, { timeout: 5000 });
+    const link = await frame.locator('a.full-page').boundingBox();
+    const box = await frames.nth(i).boundingBox();
+    assert.ok(link && link.y + link.height <= box.y + box.height, 'the link under the demo is inside the frame');
   }
   const second = await (await frames.nth(1).elementHandle()).contentFrame();
   assert.equal(await second.evaluate(() => document.querySelector('covalign-demo').chapter), 'higher-d');
