@@ -25,8 +25,7 @@ import { StoryMethods, chapterView } from './story.js';
 import { prefetchRace } from './race-chapter.js';
 import { divergenceNotice, notice } from './notices.js';
 
-// Not observed, read once at the start: `at` (open paused at this step; a link made while
-// paused carries it).
+// Observed view attributes. `at` (open paused at that step) is read once, at the start.
 const VIEW_ATTRIBUTES = ['controls', 'autoplay', 'until', 'panels', 'height', 'speed', 'theme', 'story', 'url-state', 'keyboard'];
 const DEFAULT_SPEED = 3; // steps per frame: the 2-D rotation takes a couple of seconds
 const SLOW_FRAMES = 10; // slow motion: one step every 10 frames, about 6 steps a second
@@ -279,7 +278,7 @@ class CovalignDemo extends HTMLElement {
   async _runTo(target) {
     const run = {};
     this._restoring = run;
-    while (this._restoring === run && this.step < target && !this._failed && !this._app.diverged()) {
+    while (this._restoring === run && this.isConnected && this.step < target && !this._failed && !this._app.diverged()) {
       const start = performance.now();
       const n = this._msPerStep > 0 ? Math.max(1, Math.floor((2 * FRAME_BUDGET_MS) / this._msPerStep)) : 1;
       const taken = this.advance(Math.min(n, target - this.step));
