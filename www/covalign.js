@@ -80,7 +80,14 @@ class CovalignDemo extends HTMLElement {
     this._tick = this._tick.bind(this);
     this._onKey = this._onKey.bind(this);
     this._onVisibility = () => this._invalidate();
-    this._onFullscreen = () => this._changed(false);
+    this._onFullscreen = () => {
+      const back = this._focusBeforeFullscreen;
+      if (document.fullscreenElement !== this && back) {
+        this._focusBeforeFullscreen = null;
+        if (back.isConnected) back.focus({ preventScroll: true });
+      }
+      this._changed(false);
+    };
     this._onPopState = () => this._followAddress();
   }
 
@@ -132,10 +139,13 @@ class CovalignDemo extends HTMLElement {
     }
   }
   toggleFullscreen() {
-    // Focus leaves the Fullscreen button, or Space (the first key a lecturer presses) would
-    // press it again and leave fullscreen instead of playing.
+    // Entering, focus leaves the Fullscreen button, or Space (the first key a lecturer
+    // presses) would press it again and leave fullscreen instead of playing; leaving, it
+    // comes back to where it was (see _onFullscreen).
+    const entering = document.fullscreenElement !== this;
+    if (entering) this._focusBeforeFullscreen = this.shadowRoot.activeElement;
     return toggleFullscreen(this)
-      .then(() => this._root.focus({ preventScroll: true }))
+      .then(() => entering && this._root.focus({ preventScroll: true }))
       .catch((err) => this._notice(`Fullscreen was refused: ${messageOf(err)}`));
   }
   showHelp() {

@@ -19,7 +19,8 @@ export const CSS = `
    * { all: unset }) beats :host, but cannot reach inside the shadow root. */
 .root {
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  font-size: clamp(16px, 0.45vw + 11px, 22px);
+  --type-scale: 1; /* the contrast theme's type is larger */
+  font-size: calc(var(--type-scale) * clamp(16px, 0.45vw + 11px, 22px));
   font-style: normal;
   font-weight: 400;
   letter-spacing: normal;
@@ -44,7 +45,7 @@ export const CSS = `
   --button: #000; --button-hover: #222; --primary: #ffd400; --primary-ink: #000;
   --data: #56b4e9; --weights: #ff8c42; --focus: #ffd400; --warn-bg: #000; --warn-line: #ffd400;
   --error-bg: #000; --error-line: #ff6b6b;
-  font-size: 1.2em;
+  --type-scale: 1.2;
 }
 
 button, input, select { font: inherit; color: inherit; }
@@ -129,7 +130,7 @@ kbd {
    the panels sized so that data, weights and curves fit on one 16:9 screen; the settings
    stay at hand in a narrower column with smaller type. */
 :host(:fullscreen) { overflow: auto; background: #000; }
-:host(:fullscreen) .root { min-height: 100%; border-radius: 0; padding: 0.6em 1em; font-size: clamp(18px, 0.7vw + 9.5px, 34px); }
+:host(:fullscreen) .root { min-height: 100%; border-radius: 0; padding: 0.6em 1em; font-size: calc(var(--type-scale) * clamp(18px, 0.7vw + 9.5px, 34px)); }
 :host(:fullscreen) .panel figcaption .note:not(.projection) { display: none; }
 :host(:fullscreen) canvas { max-height: 36vh; }
 :host(:fullscreen) .panel.wide canvas { max-height: 27vh; }

@@ -100,8 +100,13 @@ test('keyboard only: Tab reaches every control with a visible focus ring, and th
     } else if (f.tag === 'button' && f.text === 'Fullscreen') {
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => document.fullscreenElement?.localName === 'covalign-demo');
-      await page.keyboard.press('Enter'); // the same button, now "Exit fullscreen"
+      // Focus has left the button: Space plays (a lecturer's first key), not "Exit fullscreen".
+      await page.keyboard.press(' ');
+      ok = (await demoState(page)).playing === true && (await page.evaluate(() => Boolean(document.fullscreenElement)));
+      await page.keyboard.press(' ');
+      await page.keyboard.press('f');
       await page.waitForFunction(() => !document.fullscreenElement);
+      ok &&= (await focused(page))?.id === f.id; // and comes back to the button on leaving
     } else if (f.tag === 'button' && f.text === 'Keyboard shortcuts') {
       await page.keyboard.press('Enter');
       ok = (await focused(page))?.text === 'Close';
