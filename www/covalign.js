@@ -107,14 +107,14 @@ class CovalignDemo extends HTMLElement {
     this._playing = true;
     this._syncChrome();
     this._requestFrame();
-    this._writeUrl(); // no `at` while playing
+    this._writeAt(); // no `at` while playing
   }
   pause() {
     this._playing = false;
     this._playTo = null;
     this._syncChrome();
     this._invalidate(); // every panel and the readout show exactly where training stopped
-    this._writeUrl(); // `at`: a link made now opens at this step
+    this._writeAt(); // a link made now opens at this step
   }
   reset() {
     if (!this._app) return;
@@ -131,7 +131,7 @@ class CovalignDemo extends HTMLElement {
       const taken = this._app.step(steps);
       this._checkDivergence();
       this._invalidate();
-      if (!this._playing) this._writeUrl();
+      if (!this._playing) this._writeAt();
       return taken;
     } catch (err) {
       this._fail(err);
@@ -460,6 +460,15 @@ class CovalignDemo extends HTMLElement {
     this._themeField?.sync(this._view.theme ?? this.getAttribute('theme') ?? 'auto');
     this._settings?.sync((k) => this._app.get(k), JSON.parse(this._app.variances_json()));
     if (this._chapter) this._storyPanel?.sync(this.step, this._chapter);
+  }
+
+  /**
+   * The address after the step or play state changed: only `at` can differ, and a chapter
+   * never carries one. (A chapter being loaded plays before its address is pushed: a write
+   * from play() then would land in the previous chapter's history entry.)
+   */
+  _writeAt() {
+    if (!this._chapter) this._writeUrl();
   }
 
   _writeUrl(push = false) {
