@@ -236,8 +236,9 @@ fn parse_spectrum(value: &str) -> Result<Spectrum, Error> {
                     if x > 1e6 {
                         return Err(Error::BadSpectrum { reason: format!("variance {x} is larger than 1e6") });
                     }
-                    // Inputs are f32: far below this a direction's standard deviation rounds
-                    // to zero and the data no longer has the variance it reports.
+                    // With the 1e6 cap, standard deviations then span at most 1e6: in a rotated
+                    // basis the f32 inputs mix all directions, and a direction 1e7 times
+                    // quieter than another would vanish in their rounding (f32 keeps ~7 digits).
                     if x < 1e-6 {
                         return Err(Error::BadSpectrum { reason: format!("variance {x} is smaller than 1e-6") });
                     }

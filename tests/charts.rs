@@ -72,14 +72,19 @@ fn descriptions_speak_of_the_current_state() {
 
 #[test]
 fn tick_labels_stay_short_and_keep_their_sign_at_any_scale() {
-    for v in [-20000.0, -1234.5, -150.0, -2.5, -0.004, 0.004, 0.3, 7.25, 420.0, 20000.0, 3e9] {
+    for v in [-20000.0, -14000.0, -1234.5, -150.0, -2.5, -0.03, -0.004, 0.004, 0.02, 0.3, 7.25, 420.0, 12000.0, 3e9] {
         let label = charts::tick_label(v);
         assert!(label.chars().count() <= 6, "{v}: '{label}' is too wide for the label area");
         assert_eq!(label.starts_with('-'), v < 0.0, "{v}: '{label}'");
         let back: f64 = label.parse().unwrap();
-        assert!((back - v).abs() <= 0.06 * v.abs().max(0.05), "{v}: '{label}' reads as {back}");
+        assert!((back - v).abs() <= 0.06 * v.abs(), "{v}: '{label}' reads as {back}");
     }
     assert_eq!(charts::tick_label(0.0), "0");
+    // Neighbouring ticks of any axis stay distinct.
+    for ticks in [[0.02, 0.04, 0.06], [12000.0, 14000.0, 16000.0], [-0.5, 0.0, 0.5], [150.0, 200.0, 250.0]] {
+        let labels: Vec<String> = ticks.iter().map(|&v| charts::tick_label(v)).collect();
+        assert!(labels[0] != labels[1] && labels[1] != labels[2], "{ticks:?} -> {labels:?}");
+    }
 }
 
 #[test]
@@ -125,13 +130,16 @@ fn curve_titles_shorten_rather_than_run_into_the_next_chart() {
 #[test]
 fn the_eigenvalue_map_description_says_which_way_the_spread_goes() {
     // f decreasing (random labels shrink the loud directions) and, with a small init, rising.
+    let mut seen = std::collections::HashSet::new();
     for (query, steps) in [("dim=16&spectrum=power:1&hidden=256", 400), ("dim=8&spectrum=power:1&hidden=256&init_scale=0.1", 60)] {
         let mut e = scenario(query, steps);
         let f = e.snapshot().f;
         let expected = if f[0] > f[f.len() - 1] { "larger" } else { "smaller" };
         let text = charts::describe("eigenmap", &e, &e.alignment());
         assert!(text.contains(&format!("largest-variance direction has the {expected} weight spread")), "f = {f:?}: '{text}'");
+        seen.insert(expected);
     }
+    assert_eq!(seen.len(), 2, "the two scenarios should show both directions of f: {seen:?}");
 }
 
 #[test]

@@ -96,7 +96,10 @@ export function buildToolbar(full, actions) {
     element: bar,
     sync({ playing, speed: value, seed: seedValue, diverged = false }) {
       play.textContent = playing ? 'Pause' : 'Play';
-      play.disabled = diverged && !playing; // nothing to play until a reset
+      // Nothing to play until a reset. aria-disabled, not disabled: a disabled button would
+      // drop the focus (and with it the demo's keys) when Space made the run diverge.
+      play.setAttribute('aria-disabled', String(diverged && !playing));
+      speedOut.title = '';
       play.setAttribute('aria-pressed', String(playing));
       play.title = playing ? 'Pause (space)' : 'Play (space)';
       slow.checked = value === 'slow';
@@ -110,7 +113,8 @@ export function buildToolbar(full, actions) {
       if (asked === 'slow') return;
       const capped = taken < asked;
       const text = capped ? `≈${Number(taken.toPrecision(2))} / frame` : `${asked} / frame`;
-      if (speedOut.textContent !== text) speedOut.textContent = text;
+      if (speedOut.textContent === text) return;
+      speedOut.textContent = text;
       speedOut.title = capped ? `${asked} asked; at this size about ${taken} fit in a frame` : '';
     },
   };

@@ -146,7 +146,10 @@ class CovalignDemo extends HTMLElement {
     if (entering) this._focusBeforeFullscreen = this.shadowRoot.activeElement;
     return toggleFullscreen(this)
       .then(() => entering && this._root.focus({ preventScroll: true }))
-      .catch((err) => this._notice(`Fullscreen was refused: ${messageOf(err)}`));
+      .catch((err) => {
+        this._focusBeforeFullscreen = null;
+        this._notice(`Fullscreen was refused: ${messageOf(err)}`);
+      });
   }
   showHelp() {
     if (!this._help.element.isConnected) this._root.append(this._help.element); // only once asked for
@@ -207,7 +210,7 @@ class CovalignDemo extends HTMLElement {
       this._applyTheme();
     } else if (name === 'autoplay' || name === 'until') {
       if (isOn(this.getAttribute('autoplay')) && !reducedMotion()) this._autoplay();
-      else if (name === 'autoplay') this.pause(); // the author turned autoplay off
+      else if (name === 'autoplay' && !isOn(value)) this.pause(); // the author turned autoplay off
     } else if (name === 'story') {
       if (value == null) this.leaveStory();
       else this.loadChapter(value);
@@ -281,17 +284,17 @@ class CovalignDemo extends HTMLElement {
   }
 
   /**
-   * Train to `target` (a linked step) in slices of about a frame's budget, so a large network
-   * does not freeze the page (the readout shows the step climbing). Play, reset or a new
-   * setting that resets ends it. Resolves when done or abandoned.
+   * Train to `target` (a linked step) in slices of two frames' budget, yielding between
+   * them, so a large network does not freeze the page (the readout shows the step climbing).
+   * Play, reset, a resetting setting or a new engine ends it. Resolves when done or abandoned.
+   * Meanwhile the address keeps `at=target`: a reload goes to the same place.
    */
   async _runTo(target) {
-    const run = {};
+    const run = { target };
     this._restoring = run;
     while (this._restoring === run && this.isConnected && this.step < target && !this._failed && !this._app.diverged()) {
       const start = performance.now();
-      const n = this._msPerStep > 0 ? Math.max(1, Math.floor((2 * FRAME_BUDGET_MS) / this._msPerStep)) : 1;
-      const taken = this.advance(Math.min(n, target - this.step));
+      const taken = this.advance(Math.min(this._stepsThatFit(2 * FRAME_BUDGET_MS, target), target - this.step));
       if (!taken) break;
       this._msPerStep = (performance.now() - start) / taken;
       await new Promise((resolve) => setTimeout(resolve, 0));
@@ -315,6 +318,7 @@ class CovalignDemo extends HTMLElement {
   // ---- the experiment ---------------------------------------------------------------------
   /** A fresh engine object for `query` (a story chapter, the address after Back). */
   _replaceApp(query) {
+    this._restoring = null; // a run towards a linked step belonged to the old engine
     const app = new this._engine.App(query);
     this._painter.forget();
     this._app.free();
@@ -477,8 +481,9 @@ class CovalignDemo extends HTMLElement {
     const query = this._app.query();
     const engine = this._chapter && query === this._chapterQuery ? '' : query;
     // Paused past step 0 (outside the story, whose chapters name their own step): `at`, so
-    // that the link opens where the reader is. Not while training towards a linked step.
-    const at = !this._playing && !this._chapter && !this._restoring && this.step > 0 ? String(this.step) : undefined;
+    // that the link opens where the reader is; while training towards a linked step, that step.
+    const paused = !this._playing && !this._chapter && this.step > 0 ? String(this.step) : undefined;
+    const at = this._restoring ? String(this._restoring.target) : paused;
     const full = [engine, uiQuery({ ...this._view, at })].filter(Boolean).join('&');
     if (push) this._urlWriter.push(full);
     else this._urlWriter(full);
@@ -519,19 +524,23 @@ class CovalignDemo extends HTMLElement {
     this._notice(`The demo stopped because of an internal error (${messageOf(err)}). Reload the page to start again.`, { error: true });
   }
 
+  /** Steps that fit in `budget` ms at the measured pace, at most `most`; 1 while the pace is
+   * unknown (a start, a new size: one step measures it). */
+  _stepsThatFit(budget, most) {
+    return this._msPerStep > 0 ? Math.max(1, Math.min(most, Math.floor(budget / this._msPerStep))) : 1;
+  }
+
   _frame() {
     let trained = false;
     if (this._running()) {
       let n = this._speed === 'slow' ? Number(++this._slowFrame % SLOW_FRAMES === 0) : this._speed;
       if (this._playTo != null) n = Math.min(n, Math.max(0, this._playTo - this.step));
-      // Pace unknown (a start, a new size): one step measures it; then what fits the budget.
-      if (n) n = this._msPerStep > 0 ? Math.max(1, Math.min(n, Math.floor(FRAME_BUDGET_MS / this._msPerStep))) : 1;
+      const fit = this._stepsThatFit(FRAME_BUDGET_MS, MAX_SPEED);
+      if (n) n = Math.min(n, fit);
       if (n) {
         const start = performance.now();
         const taken = this._app.step(n);
-        if (this._speed !== 'slow' && this._msPerStep > 0) {
-          this._toolbar?.pace(Math.min(this._speed, Math.max(1, Math.floor(FRAME_BUDGET_MS / this._msPerStep))), this._speed);
-        }
+        if (this._speed !== 'slow' && this._msPerStep > 0) this._toolbar?.pace(Math.min(this._speed, fit), this._speed);
         const perStep = (performance.now() - start) / Math.max(1, taken);
         this._msPerStep = this._msPerStep ? 0.8 * this._msPerStep + 0.2 * perStep : perStep;
         trained = true;

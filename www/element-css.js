@@ -60,7 +60,7 @@ input[type="number"], input[type="text"], select {
   padding: 0.25em 0.45em; min-height: 2.2em; width: 100%; min-width: 0;
 }
 input[type="range"] { accent-color: var(--primary); min-width: 0; }
-input:disabled, select:disabled, button:disabled { opacity: 0.55; cursor: not-allowed; }
+input:disabled, select:disabled, button:disabled, button[aria-disabled="true"] { opacity: 0.55; cursor: not-allowed; }
 input[aria-invalid="true"] { border-color: var(--error-line); box-shadow: 0 0 0 1px var(--error-line); }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.85em; color: var(--muted); }

@@ -18,7 +18,8 @@
   if (window.parent === window) return;
   var last = 0;
   var report = function () {
-    var height = Math.ceil(document.body.getBoundingClientRect().bottom + window.scrollY);
+    // The root's box: the body's would leave out a last margin collapsing through it.
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (height !== last) window.parent.postMessage({ covalign: 'height', height: (last = height) }, '*');
   };
   document.addEventListener('DOMContentLoaded', function () { new ResizeObserver(report).observe(document.body); });

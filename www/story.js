@@ -156,8 +156,11 @@ export class StoryMethods {
     if (ui.story != null) return this.loadChapter(ui.story, { push: false, settings: engine });
     this.pause();
     this._chapter = null;
+    const at = this._parseAt(ui.at);
+    delete ui.at;
     this._view = ui;
     this._replaceApp(engine);
     this._render();
+    if (at) this._runTo(at);
   }
 }

@@ -43,7 +43,8 @@ fn fitting<'s, DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme,
 
 /// A caption (14 px) that fits the area's width.
 fn title<'s, DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, choices: &[&'s str]) -> &'s str {
-    fitting(area, theme, 14.0, area.dim_in_pixel().0.saturating_sub(theme.px(16.0)), choices)
+    // The builder's margins: 8 px left, 16 px right.
+    fitting(area, theme, 14.0, area.dim_in_pixel().0.saturating_sub(theme.px(24.0)), choices)
 }
 
 /// The plot's height: the area less its margins, caption and x-axis labels.

@@ -158,8 +158,9 @@ pub fn tick_label(v: f64) -> String {
     let a = v.abs();
     if a == 0.0 {
         "0".to_string()
-    } else if !(1e-2..1e4).contains(&a) {
-        format!("{v:.0e}")
+    } else if !(0.1..1e4).contains(&a) {
+        // Two significant digits, so that neighbouring ticks (1.2e4, 1.4e4) stay apart.
+        format!("{v:.1e}").replace(".0e", "e")
     } else if a >= 100.0 {
         format!("{v:.0}")
     } else {

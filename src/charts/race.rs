@@ -184,15 +184,8 @@ fn draw_key_below<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, classes: us
         let to = (left + sample, y);
         match dash {
             None => area.draw(&PathElement::new(vec![from, to], line))?,
-            Some((d, g)) => {
-                // A horizontal sample: dashes of d, gaps of g, as the curve is drawn.
-                let (d, g) = (theme.px(d) as i32, theme.px(g) as i32);
-                let mut x = from.0;
-                while x < to.0 {
-                    area.draw(&PathElement::new(vec![(x, y), ((x + d).min(to.0), y)], line))?;
-                    x += d + g;
-                }
-            }
+            // Dashes of d, gaps of g, as the curve is drawn.
+            Some((d, g)) => area.draw(&plotters::element::DashedPathElement::new(vec![from, to], theme.px(d), theme.px(g), line))?,
         }
         area.draw(&Text::new(label, (left + sample + theme.px(8.0) as i32, y), font.clone()))?;
     }

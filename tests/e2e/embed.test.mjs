@@ -149,10 +149,10 @@ test('examples/iframe.html: each frame shows an embedded demo that plays once sc
     assert.ok(await frame.locator('covalign-demo button.play').isVisible());
     await frame.waitForFunction(() => document.querySelector('covalign-demo').step > 10, null, { timeout: 15000 });
     // The frame is sized to its content (the page's height message): the link out is visible.
+    // Nothing to scroll inside the frame.
     await page.waitForFunction((n) => {
-      const f = document.querySelectorAll('iframe')[n];
-      const doc = f.contentDocument;
-      return Math.abs(f.clientHeight - Math.ceil(doc.body.getBoundingClientRect().bottom + f.contentWindow.scrollY)) <= 2;
+      const scroller = document.querySelectorAll('iframe')[n].contentDocument.scrollingElement;
+      return scroller.scrollHeight <= scroller.clientHeight + 1;
     }, i, { timeout: 5000 });
     const link = await frame.locator('a.full-page').boundingBox();
     const box = await frames.nth(i).boundingBox();

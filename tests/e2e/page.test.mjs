@@ -178,11 +178,19 @@ test('a link made while paused opens at the same step with the same numbers', as
   // Playing drops `at` from the address (the step is moving); reset leaves it out too.
   await demo(second, (el) => el.play());
   await second.waitForFunction(() => !new URLSearchParams(location.search).has('at'));
-  await demo(second, (el) => el.reset());
-  await demo(second, (el) => el.pause());
+  await demo(second, (el) => { el.pause(); el.reset(); });
   await nextFrames(second);
   assert.ok(!new URL(second.url()).searchParams.has('at'), second.url());
   assert.deepEqual(consoleErrors, []);
+
+  // Back from a story chapter to an address with `at` trains there again.
+  await demo(second, (el) => el.advance(50));
+  await second.waitForFunction(() => new URLSearchParams(location.search).get('at') === '50');
+  const before = await demo(second, (el) => el.metrics);
+  await demo(second, (el) => el.loadChapter('isotropic'));
+  await second.goBack();
+  await second.waitForFunction(() => document.querySelector('covalign-demo').chapter === null && document.querySelector('covalign-demo').step === 50);
+  assert.deepEqual(await demo(second, (el) => el.metrics), before, 'Back to a linked step');
 
   // A bad `at` is a notice, and the demo starts at step 0.
   const { page: third, consoleErrors: errors3 } = await open('?at=-4');
@@ -190,6 +198,25 @@ test('a link made while paused opens at the same step with the same numbers', as
   assert.equal(await demo(third, (el) => el.step), 0);
   assert.deepEqual(errors3, []);
   for (const p of [first, second, third]) await p.context().close();
+});
+
+test('a link to a far step on a large network: the page stays live, and a reload on the way keeps the target', async () => {
+  const query = '?dim=64&spectrum=power:1&hidden=1024&at=300';
+  const opened = await openPage(browser, server.url + query);
+  const { page, consoleErrors } = opened;
+  await page.waitForFunction(() => {
+    const el = document.querySelector('covalign-demo');
+    return el?.step > 5 && el.step < 300;
+  }, null, { timeout: 20000 });
+  // On the way: the address still names the target, and the page answers between slices.
+  assert.equal(new URL(page.url()).searchParams.get('at'), '300');
+  assert.equal(await page.evaluate(() => 1 + 1), 2);
+  await page.reload();
+  await page.evaluate(() => customElements.whenDefined('covalign-demo').then(() => document.querySelector('covalign-demo').ready));
+  assert.equal(await demo(page, (el) => [el.step, el.playing].join()), '300,false');
+  assert.equal(new URL(page.url()).searchParams.get('at'), '300');
+  assert.deepEqual(consoleErrors, []);
+  await page.context().close();
 });
 
 test('on a 2× screen every canvas has twice the pixels of its CSS size (crisp charts)', async () => {
@@ -275,10 +302,12 @@ test('a huge learning rate pauses with a divergence message; reset recovers', as
   const stopped = await demo(page, (el) => el.step);
   await page.waitForTimeout(200);
   assert.equal(await demo(page, (el) => el.step), stopped);
-  assert.equal(await page.locator('covalign-demo button.play').isDisabled(), true, 'Play does nothing until a reset');
+  assert.equal(await page.locator('covalign-demo button.play').getAttribute('aria-disabled'), 'true', 'Play does nothing until a reset');
+  await page.locator('covalign-demo button.play').click({ force: true }); // a click still lands: it must do nothing
+  assert.equal(await demo(page, (el) => [el.playing, el.step].join()), `false,${stopped}`);
   await message.locator('button', { hasText: /^Reset$/ }).click();
   assert.equal(await message.count(), 0);
-  assert.equal(await page.locator('covalign-demo button.play').isDisabled(), false);
+  assert.equal(await page.locator('covalign-demo button.play').getAttribute('aria-disabled'), 'false');
   assert.deepEqual(await demo(page, (el) => [el.step, el.metrics.diverged]), [0, false]);
   // Diverges again at the same rate; the suggested lower rate trains.
   await page.locator('covalign-demo button.play').click();
