@@ -414,6 +414,28 @@ test('several demos on one page run independently; attributes configure and upda
   await context.close();
 });
 
+test('a hidden tab pauses training, and showing it again resumes', async () => {
+  const { page, consoleErrors } = await open();
+  await demo(page, (el) => el.play());
+  await page.waitForFunction(() => document.querySelector('covalign-demo').step > 5);
+  // What the browser does when the tab goes to the background.
+  const setHidden = (hidden) => page.evaluate((h) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+  await setHidden(true);
+  await nextFrames(page);
+  const parked = await demo(page, (el) => el.step);
+  await page.waitForTimeout(300);
+  assert.equal(await demo(page, (el) => el.step), parked, 'a hidden tab kept training');
+  assert.equal(await demo(page, (el) => el.playing), true, 'hiding is not pressing Pause');
+  await setHidden(false);
+  await page.waitForFunction((p) => document.querySelector('covalign-demo').step > p + 5, parked);
+  assert.deepEqual(consoleErrors, []);
+  await page.context().close();
+});
+
 test('with reduced motion requested, autoplay does not start', async () => {
   const context = await browser.newContext({ reducedMotion: 'reduce' });
   const page = await context.newPage();
