@@ -99,13 +99,13 @@ export function buildToolbar(full, actions) {
       // Nothing to play until a reset. aria-disabled, not disabled: a disabled button would
       // drop the focus (and with it the demo's keys) when Space made the run diverge.
       play.setAttribute('aria-disabled', String(diverged && !playing));
-      speedOut.title = '';
       play.setAttribute('aria-pressed', String(playing));
       play.title = playing ? 'Pause (space)' : 'Play (space)';
       slow.checked = value === 'slow';
       speed.disabled = value === 'slow';
       if (value !== 'slow') speed.value = String(sliderFromSpeed(value));
       speedOut.textContent = value === 'slow' ? 'slow' : `${value} / frame`;
+      speedOut.title = ''; // pace() says it again if the network cannot keep up
       if (seed && document.activeElement !== seed && seed.getRootNode().activeElement !== seed) seed.value = seedValue;
     },
     /** While playing: `taken` steps fit this frame's budget out of `asked` (a large network). */

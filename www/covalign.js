@@ -296,7 +296,7 @@ class CovalignDemo extends HTMLElement {
       const start = performance.now();
       const taken = this.advance(Math.min(this._stepsThatFit(2 * FRAME_BUDGET_MS, target), target - this.step));
       if (!taken) break;
-      this._msPerStep = (performance.now() - start) / taken;
+      this._notePace(start, taken);
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
     if (this._restoring === run) this._restoring = null;
@@ -530,6 +530,12 @@ class CovalignDemo extends HTMLElement {
     return this._msPerStep > 0 ? Math.max(1, Math.min(most, Math.floor(budget / this._msPerStep))) : 1;
   }
 
+  /** Folds the time since `start` for `taken` steps into the measured pace (a moving average). */
+  _notePace(start, taken) {
+    const perStep = (performance.now() - start) / Math.max(1, taken);
+    this._msPerStep = this._msPerStep ? 0.8 * this._msPerStep + 0.2 * perStep : perStep;
+  }
+
   _frame() {
     let trained = false;
     if (this._running()) {
@@ -541,8 +547,7 @@ class CovalignDemo extends HTMLElement {
         const start = performance.now();
         const taken = this._app.step(n);
         if (this._speed !== 'slow' && this._msPerStep > 0) this._toolbar?.pace(Math.min(this._speed, fit), this._speed);
-        const perStep = (performance.now() - start) / Math.max(1, taken);
-        this._msPerStep = this._msPerStep ? 0.8 * this._msPerStep + 0.2 * perStep : perStep;
+        this._notePace(start, taken);
         trained = true;
         this._checkDivergence();
       }
